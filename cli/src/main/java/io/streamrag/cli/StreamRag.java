@@ -1,0 +1,27 @@
+package io.streamrag.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code streamrag} command: the front door to the embedded demo, the topics, evaluations and benchmarks. */
+@Command(name = "streamrag",
+        mixinStandardHelpOptions = true,
+        version = "StreamRAG 0.1.0",
+        description = "A Kafka-native LLMOps platform: ingest, query and monitor streams.",
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class StreamRag implements Runnable {
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new StreamRag())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+        if (exit != 0 || !Boolean.getBoolean("streamrag.keepAlive")) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,41 @@
+package io.streamrag.platform.config;
+
+import java.util.Locale;
+
+/**
+ * One configuration key: a dotted lowercase name, its default (null: no default), what it means, and whether
+ * its value is a secret. The environment variable is derived mechanically: {@code vectorstore.weaviate.url}
+ * is {@code VECTORSTORE_WEAVIATE_URL}.
+ */
+public record ConfigKey(String name, String defaultValue, String description, boolean secret) {
+
+    public ConfigKey {
+        if (!name.matches("[a-z][a-z0-9]*(\\.[a-z0-9]+)*")) {
+            throw new IllegalArgumentException("config keys are dotted lowercase words: " + name);
+        }
+    }
+
+    public static ConfigKey of(String name, String defaultValue, String description) {
+        return new ConfigKey(name, defaultValue, description, false);
+    }
+
+    public static ConfigKey secret(String name, String description) {
+        return new ConfigKey(name, null, description, true);
+    }
+
+    public String envName() {
+        return envName(name);
+    }
+
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /** Whether a key's value must never be printed: declared secret, or named like one. */
+    public static boolean looksSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.endsWith(".key") || k.contains("api.key")
+                || k.contains("token") || k.contains("sasl.jaas.config") || k.contains("keystore")
+                || k.contains("truststore.certificates");
+    }
+}

@@ -1,0 +1,45 @@
+package io.streamrag.platform.embedding;
+
+import io.streamrag.platform.config.ConfigKey;
+import io.streamrag.platform.config.ConfigReader;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/** Which embedding model to use and how to batch calls to it. */
+public record EmbeddingConfig(Provider provider, int batchSize, int threads, String mistralModel,
+                              Optional<String> mistralApiKey, URI mistralBaseUrl) {
+
+    public enum Provider { MINILM, MISTRAL }
+
+    public static final List<ConfigKey> KEYS = List.of(
+            ConfigKey.of("embedding.provider", "minilm", "minilm (all-MiniLM-L6-v2 in-process, 384 dims) or mistral (mistral-embed, 1024 dims)."),
+            ConfigKey.of("embedding.batch.size", "32", "Texts per embedding call."),
+            ConfigKey.of("embedding.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                    "Parallel in-process embedding calls (default: the machine's cores)."),
+            ConfigKey.of("embedding.mistral.model", "mistral-embed", "Mistral embedding model."),
+            ConfigKey.secret("mistral.api.key", "Mistral API key; enables Mistral for chat (and embeddings when chosen)."),
+            ConfigKey.of("mistral.base.url", "https://api.mistral.ai/v1", "Mistral API base URL."));
+
+    public static EmbeddingConfig from(ConfigReader config) {
+        Provider provider = config.choice("embedding.provider", Provider.class);
+        Optional<String> key = config.optional("mistral.api.key");
+        if (provider == Provider.MISTRAL && key.isEmpty()) {
+            config.problem("embedding.provider=mistral needs mistral.api.key (MISTRAL_API_KEY)");
+        }
+        return new EmbeddingConfig(provider,
+                config.integer("embedding.batch.size", 1, 512),
+                config.integer("embedding.threads", 1, 256),
+                config.string("embedding.mistral.model"),
+                key,
+                config.optionalUri("mistral.base.url").orElse(URI.create("https://api.mistral.ai/v1")));
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddingConfig[provider=" + provider + ", batchSize=" + batchSize + ", threads=" + threads
+                + ", mistralModel=" + mistralModel + ", mistralApiKey=" + mistralApiKey.map(k -> "****").orElse("<none>")
+                + ", mistralBaseUrl=" + mistralBaseUrl + "]";
+    }
+}
