@@ -1,0 +1,27 @@
+package io.streamrag.query.llm;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One chat completion: a system prompt (instruction, examples, output indicator), the user prompt (context and
+ * input), the model (null: the client's default), an output budget and the instant after which the answer is
+ * useless. {@code contextPassages} carries the retrieved passages separately so that an extractive answerer
+ * can work without a model.
+ */
+public record LlmRequest(
+        String requestId,
+        String tenant,
+        String model,
+        String systemPrompt,
+        String userPrompt,
+        String question,
+        List<String> contextPassages,
+        int maxOutputTokens,
+        double temperature,
+        Instant deadline) {
+
+    public LlmRequest {
+        contextPassages = contextPassages == null ? List.of() : List.copyOf(contextPassages);
+    }
+}
