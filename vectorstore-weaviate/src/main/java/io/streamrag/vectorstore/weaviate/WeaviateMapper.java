@@ -290,7 +290,13 @@ final class WeaviateMapper {
         }
         String messages = error.getMessages() == null ? "" : error.getMessages().stream()
                 .map(WeaviateMapper::describe).collect(Collectors.joining("; "));
-        return (error.getStatusCode() > 0 ? "HTTP " + error.getStatusCode() + ": " : "no response: ") + messages;
+        String status = switch (error.getStatusCode()) {
+            case 0 -> "no response: ";
+            // GraphQL query errors arrive with HTTP 200; the client lifts them into the error
+            case 200 -> "GraphQL error: ";
+            default -> "HTTP " + error.getStatusCode() + ": ";
+        };
+        return status + messages;
     }
 
     private static String describe(WeaviateErrorMessage message) {
