@@ -170,7 +170,7 @@ final class WeaviateMapper {
     }
 
     static WhereFilter chunks(String tenant, Collection<String> chunkIds) {
-        return and(inTenant(tenant), text(CHUNK_ID, Operator.ContainsAny, chunkIds.toArray(String[]::new)));
+        return and(inTenant(tenant), anyOf(CHUNK_ID, chunkIds.toArray(String[]::new)));
     }
 
     /** The tenant and what the requester may see: public chunks, and chunks sharing one of the requester's groups. */
@@ -182,8 +182,16 @@ final class WeaviateMapper {
         }
         // sorted, so the same request always produces the same query text
         String[] groups = new TreeSet<>(requesterGroups).toArray(String[]::new);
-        WhereFilter shared = text(ACL_GROUPS, Operator.ContainsAny, groups);
+        WhereFilter shared = anyOf(ACL_GROUPS, groups);
         return and(inTenant(tenant), WhereFilter.builder().operator(Operator.Or).operands(isPublic, shared).build());
+    }
+
+    /**
+     * The property (or, for an array property, one of its elements) equals one of the values. The client sends a
+     * single value as a scalar, which the server refuses for ContainsAny; Equal on one value means the same.
+     */
+    private static WhereFilter anyOf(String property, String... values) {
+        return text(property, values.length == 1 ? Operator.Equal : Operator.ContainsAny, values);
     }
 
     private static WhereFilter text(String property, String operator, String... values) {
