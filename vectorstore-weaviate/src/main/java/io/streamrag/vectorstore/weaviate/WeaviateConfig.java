@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param timeoutMs    connect and read timeout of every request
  * @param hybridAlpha  weight of the vector side in HYBRID search: 0 is pure BM25, 1 pure vector
  * @param textTokenization tokenization of the text and title properties (word, trigram, kagome_kr, ...)
+ * @param retries      extra attempts of a call that failed for a passing reason (no answer, timeout, 429, 5xx);
+ *                     every call of this store is idempotent, so repeating it is safe
  */
 public record WeaviateConfig(URI url, Optional<String> apiKey, String className, int batchSize, int timeoutMs,
-                             double hybridAlpha, String textTokenization) {
+                             double hybridAlpha, String textTokenization, int retries) {
 
     public static final List<ConfigKey> KEYS = List.of(
             ConfigKey.of("vectorstore.weaviate.url", "http://localhost:8080", "Weaviate base URL (scheme://host:port)."),
@@ -30,7 +32,9 @@ public record WeaviateConfig(URI url, Optional<String> apiKey, String className,
             ConfigKey.of("vectorstore.weaviate.timeout.ms", "30000", "Connect and read timeout of each Weaviate request, in milliseconds."),
             ConfigKey.of("vectorstore.weaviate.hybrid.alpha", "0.5", "Weight of the vector side in hybrid search (0 = BM25 only, 1 = vector only)."),
             ConfigKey.of("vectorstore.weaviate.text.tokenization", "word",
-                    "Tokenization of the text and title properties when the class is created (word, trigram, kagome_kr, gse)."));
+                    "Tokenization of the text and title properties when the class is created (word, trigram, kagome_kr, gse)."),
+            ConfigKey.of("vectorstore.weaviate.retries", "2",
+                    "Extra attempts of a call that failed for a passing reason (no answer, timeout, HTTP 429 or 5xx)."));
 
     public WeaviateConfig {
         apiKey = apiKey == null ? Optional.empty() : apiKey.filter(k -> !k.isBlank());
@@ -38,7 +42,7 @@ public record WeaviateConfig(URI url, Optional<String> apiKey, String className,
 
     /** Defaults pointed at one URL: for tests and embedded runs. */
     public static WeaviateConfig of(URI url) {
-        return new WeaviateConfig(url, Optional.empty(), "StreamRagChunk", 100, 30_000, 0.5, "word");
+        return new WeaviateConfig(url, Optional.empty(), "StreamRagChunk", 100, 30_000, 0.5, "word", 2);
     }
 
     public static WeaviateConfig from(ConfigReader config) {
@@ -65,7 +69,8 @@ public record WeaviateConfig(URI url, Optional<String> apiKey, String className,
                 config.integer("vectorstore.weaviate.batch.size", 1, 10_000),
                 config.integer("vectorstore.weaviate.timeout.ms", 100, 3_600_000),
                 config.decimal("vectorstore.weaviate.hybrid.alpha", 0.0, 1.0),
-                tokenization);
+                tokenization,
+                config.integer("vectorstore.weaviate.retries", 0, 10));
     }
 
     /** host[:port] as the client wants it. */
@@ -77,6 +82,6 @@ public record WeaviateConfig(URI url, Optional<String> apiKey, String className,
     public String toString() {
         return "WeaviateConfig[url=" + url + ", apiKey=" + apiKey.map(k -> "****").orElse("<none>")
                 + ", className=" + className + ", batchSize=" + batchSize + ", timeoutMs=" + timeoutMs
-                + ", hybridAlpha=" + hybridAlpha + ", textTokenization=" + textTokenization + "]";
+                + ", hybridAlpha=" + hybridAlpha + ", textTokenization=" + textTokenization + ", retries=" + retries + "]";
     }
 }

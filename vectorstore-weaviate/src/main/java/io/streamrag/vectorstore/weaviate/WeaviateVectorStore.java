@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The {@link VectorStore} on Weaviate (client 5.5, REST and GraphQL): one multi-tenant class, one Weaviate tenant
@@ -59,7 +60,10 @@ public final class WeaviateVectorStore implements VectorStore {
         Config clientConfig = new Config(config.url().getScheme(), config.hostAndPort(), headers,
                 timeoutSeconds, timeoutSeconds, timeoutSeconds);
         WeaviateVectorStore store = new WeaviateVectorStore(new WeaviateClient(clientConfig), config);
-        store.ensureClass();
+        store.retrying(() -> {
+            store.ensureClass();
+            return null;
+        });
         return store;
     }
 
@@ -92,13 +96,22 @@ public final class WeaviateVectorStore implements VectorStore {
         if (chunks.isEmpty()) {
             return;
         }
-        chunks.stream().map(StoredChunk::tenant).distinct().forEach(this::ensureTenant);
+        chunks.stream().map(StoredChunk::tenant).distinct().forEach(tenant -> retrying(() -> {
+            ensureTenant(tenant);
+            return null;
+        }));
         List<StoredChunk> all = List.copyOf(chunks);
         for (int from = 0; from < all.size(); from += config.batchSize()) {
             List<StoredChunk> batch = all.subList(from, Math.min(all.size(), from + config.batchSize()));
             List<WeaviateObject> objects = batch.stream().map(c -> WeaviateMapper.toObject(className, c)).toList();
-            Result<ObjectGetResponse[]> result = client.batch().objectsBatcher()
-                    .withObjects(objects.toArray(WeaviateObject[]::new)).run();
+            Result<ObjectGetResponse[]> result = retrying(() -> {
+                Result<ObjectGetResponse[]> sent = client.batch().objectsBatcher()
+                        .withObjects(objects.toArray(WeaviateObject[]::new)).run();
+                if (sent.hasErrors() && WeaviateMapper.retriable(sent.getError())) {
+                    throw failure(String.format("Weaviate upsert failed for chunk %s (batch of %d)", batch.get(0).chunkId(), batch.size()), sent);
+                }
+                return sent;
+            });
             if (result.hasErrors()) {
                 throw failure(String.format("Weaviate upsert failed for chunk %s (batch of %d)", batch.get(0).chunkId(), batch.size()), result);
             }
@@ -114,21 +127,20 @@ public final class WeaviateVectorStore implements VectorStore {
 
     @Override
     public long deleteDocument(String tenant, String docId) {
-        if (!tenantExists(tenant)) {
-            return 0;
-        }
-        return deleteWhere(tenant, WeaviateMapper.document(tenant, docId), "document " + docId);
+        return retrying(() -> tenantExists(tenant)
+                ? deleteWhere(tenant, WeaviateMapper.document(tenant, docId), "document " + docId)
+                : 0L);
     }
 
     @Override
     public void deleteChunks(String tenant, Collection<String> chunkIds) {
-        if (chunkIds.isEmpty() || !tenantExists(tenant)) {
+        if (chunkIds.isEmpty() || !retrying(() -> tenantExists(tenant))) {
             return;
         }
         List<String> ids = List.copyOf(new LinkedHashSet<>(chunkIds));
         for (int from = 0; from < ids.size(); from += config.batchSize()) {
             List<String> part = ids.subList(from, Math.min(ids.size(), from + config.batchSize()));
-            deleteWhere(tenant, WeaviateMapper.chunks(tenant, part), "chunk " + part.get(0));
+            retrying(() -> deleteWhere(tenant, WeaviateMapper.chunks(tenant, part), "chunk " + part.get(0)));
         }
     }
 
@@ -165,6 +177,10 @@ public final class WeaviateVectorStore implements VectorStore {
 
     @Override
     public List<ScoredChunk> search(SearchRequest request) {
+        return retrying(() -> searchOnce(request));
+    }
+
+    private List<ScoredChunk> searchOnce(SearchRequest request) {
         if (!tenantExists(request.tenant())) {
             return List.of();
         }
@@ -190,6 +206,10 @@ public final class WeaviateVectorStore implements VectorStore {
 
     @Override
     public long count(String tenant) {
+        return retrying(() -> countOnce(tenant));
+    }
+
+    private long countOnce(String tenant) {
         if (!tenantExists(tenant)) {
             return 0;
         }
@@ -254,6 +274,25 @@ public final class WeaviateVectorStore implements VectorStore {
             throw failure("Weaviate tenant creation failed for tenant " + tenant, created);
         }
         knownTenants.add(name);
+    }
+
+    /** Repeats a call that failed for a passing reason, with a growing pause; every call here is idempotent. */
+    private <T> T retrying(Supplier<T> call) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return call.get();
+            } catch (WeaviateStoreException e) {
+                if (!e.retriable() || attempt >= config.retries()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * (attempt + 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static WeaviateStoreException failure(String what, Result<?> result) {

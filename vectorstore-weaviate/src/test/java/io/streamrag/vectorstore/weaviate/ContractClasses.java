@@ -32,7 +32,7 @@ final class ContractClasses {
     WeaviateVectorStore newStore() {
         String className = "StreamRagContract" + runId + "N" + SEQUENCE.incrementAndGet();
         created.add(className);
-        return WeaviateVectorStore.connect(new WeaviateConfig(url, apiKey, className, 100, 30_000, 0.5, "word"));
+        return WeaviateVectorStore.connect(new WeaviateConfig(url, apiKey, className, 100, 30_000, 0.5, "word", 2));
     }
 
     void dropAll() {

@@ -109,7 +109,7 @@ class WeaviateVectorStoreWireTest {
     void shouldSplitUpsertIntoBatches_whenMoreChunksThanBatchSize() {
         // given
         WeaviateVectorStore store = WeaviateVectorStore.connect(new WeaviateConfig(stub.url(), Optional.empty(),
-                "StreamRagChunk", 2, 5_000, 0.5, "word"));
+                "StreamRagChunk", 2, 5_000, 0.5, "word", 2));
         List<StoredChunk> chunks = List.of(chunk("t", "d", 0, null, 1f), chunk("t", "d", 1, null, 1f),
                 chunk("t", "d", 2, null, 1f), chunk("t", "d", 3, null, 1f), chunk("t", "d", 4, null, 1f));
 
@@ -146,12 +146,26 @@ class WeaviateVectorStoreWireTest {
     }
 
     @Test
-    void shouldFailRetriably_whenServerAnswers5xx() {
-        // given
+    void shouldRetryTheBatch_whenServerAnswers5xxOnce() {
+        // given (503 is retried once by the HTTP client itself; 500 is not)
         WeaviateVectorStore store = connect();
-        // (503 is retried once by the HTTP client itself; 500 is not)
-        stub.answerBatch(request -> WeaviateStub.Response.json(500,
-                Map.of("error", List.of(Map.of("message", "shard is read-only")))));
+        stub.answerBatch(request -> WeaviateStub.Response.json(500, Map.of("error", List.of(Map.of("message", "shard busy")))));
+
+        // when
+        store.upsert(List.of(chunk("acme", "faq", 0, null, 1f)));
+
+        // then
+        assertThat(stub.requests("POST", "/v1/batch/objects")).hasSize(2);
+    }
+
+    @Test
+    void shouldFailRetriably_whenServerKeepsAnswering5xx() {
+        // given: the first attempt and both retries fail
+        WeaviateVectorStore store = connect();
+        for (int i = 0; i < 3; i++) {
+            stub.answerBatch(request -> WeaviateStub.Response.json(500,
+                    Map.of("error", List.of(Map.of("message", "shard is read-only")))));
+        }
 
         // when / then
         assertThatThrownBy(() -> store.upsert(List.of(chunk("acme", "faq", 0, null, 1f))))
@@ -159,6 +173,19 @@ class WeaviateVectorStoreWireTest {
                 .hasMessageContaining("Weaviate upsert failed for chunk acme/faq#0")
                 .hasMessageContaining("HTTP 500")
                 .hasMessageContaining("shard is read-only");
+        assertThat(stub.requests("POST", "/v1/batch/objects")).hasSize(3);
+    }
+
+    @Test
+    void shouldNotRetry_whenAnObjectIsRejected() {
+        // given
+        WeaviateVectorStore store = connect();
+        stub.answerBatch(request -> WeaviateStub.echoObjects(request, Map.of(0, "invalid text property 'docVersion'")));
+
+        // when / then
+        assertThatThrownBy(() -> store.upsert(List.of(chunk("acme", "faq", 0, null, 1f))))
+                .hasMessage("Weaviate upsert failed for chunk acme/faq#0: invalid text property 'docVersion'");
+        assertThat(stub.requests("POST", "/v1/batch/objects")).hasSize(1);
     }
 
     @Test
@@ -168,7 +195,7 @@ class WeaviateVectorStoreWireTest {
 
         // when / then
         assertThatThrownBy(() -> WeaviateVectorStore.connect(new WeaviateConfig(stub.url(), Optional.empty(),
-                "StreamRagChunk", 10, 1_000, 0.5, "word")))
+                "StreamRagChunk", 10, 1_000, 0.5, "word", 0)))
                 .isInstanceOfSatisfying(WeaviateStoreException.class, e -> assertThat(e.retriable()).isTrue())
                 .hasMessageContaining("Weaviate schema check failed for class StreamRagChunk at " + stub.url());
     }
@@ -286,12 +313,16 @@ class WeaviateVectorStoreWireTest {
     void shouldFail_whenSomeObjectsOfADeleteFail() {
         // given
         WeaviateVectorStore store = connect();
-        stub.withTenant("acme").answerDelete(WeaviateStub.Response.json(200, Map.of("results",
-                Map.of("matches", 5, "limit", 10000, "successful", 3, "failed", 2))));
+        stub.withTenant("acme");
+        for (int i = 0; i < 3; i++) {
+            stub.answerDelete(WeaviateStub.Response.json(200, Map.of("results",
+                    Map.of("matches", 5, "limit", 10000, "successful", 3, "failed", 2))));
+        }
 
-        // when / then
+        // when / then: repeated (deleting again is safe), then reported
         assertThatThrownBy(() -> store.deleteDocument("acme", "handbook"))
                 .hasMessage("Weaviate delete failed for document handbook of tenant acme: 2 of 5 matching objects were not deleted");
+        assertThat(stub.requests("DELETE", "/v1/batch/objects")).hasSize(3);
     }
 
     @Test
@@ -329,7 +360,7 @@ class WeaviateVectorStoreWireTest {
     @Test
     void shouldSendApiKeyAsBearerToken_andNeverPrintIt() {
         // given
-        WeaviateConfig config = new WeaviateConfig(stub.url(), Optional.of("s3cr3t-key"), "StreamRagChunk", 10, 5_000, 0.5, "word");
+        WeaviateConfig config = new WeaviateConfig(stub.url(), Optional.of("s3cr3t-key"), "StreamRagChunk", 10, 5_000, 0.5, "word", 2);
 
         // when
         WeaviateVectorStore.connect(config);
