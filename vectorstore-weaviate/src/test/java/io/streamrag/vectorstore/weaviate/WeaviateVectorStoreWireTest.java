@@ -254,6 +254,22 @@ class WeaviateVectorStoreWireTest {
     }
 
     @Test
+    void shouldKeepQueryTextAndGroupsInsideTheirStrings_whenTheyContainQuotes() {
+        // given
+        WeaviateVectorStore store = connect();
+        stub.withTenant("acme");
+
+        // when
+        store.search(new SearchRequest("acme", Set.of("eng\"} ) {x"), "refund\" limit:100) { secret", null, 3, SearchMode.KEYWORD));
+
+        // then
+        String query = stub.requests("POST", "/v1/graphql").get(0).json().get("query").asText();
+        assertThat(query).contains("query:\"refund\\\" limit:100) { secret\"")
+                .contains("valueText:\"eng\\\"} ) {x\"")
+                .contains("limit:3){");
+    }
+
+    @Test
     void shouldFail_whenGraphQLReportsErrorsWithHttp200() {
         // given
         WeaviateVectorStore store = connect();
