@@ -104,18 +104,7 @@ public final class WeaviateVectorStore implements VectorStore {
         for (int from = 0; from < all.size(); from += config.batchSize()) {
             List<StoredChunk> batch = all.subList(from, Math.min(all.size(), from + config.batchSize()));
             List<WeaviateObject> objects = batch.stream().map(c -> WeaviateMapper.toObject(className, c)).toList();
-            Result<ObjectGetResponse[]> result = retrying(() -> {
-                Result<ObjectGetResponse[]> sent = client.batch().objectsBatcher()
-                        .withObjects(objects.toArray(WeaviateObject[]::new)).run();
-                if (sent.hasErrors() && WeaviateMapper.retriable(sent.getError())) {
-                    throw failure(String.format("Weaviate upsert failed for chunk %s (batch of %d)", batch.get(0).chunkId(), batch.size()), sent);
-                }
-                return sent;
-            });
-            if (result.hasErrors()) {
-                throw failure(String.format("Weaviate upsert failed for chunk %s (batch of %d)", batch.get(0).chunkId(), batch.size()), result);
-            }
-            List<WeaviateMapper.ObjectFailure> failures = WeaviateMapper.batchFailures(objects, result.getResult());
+            List<WeaviateMapper.ObjectFailure> failures = retrying(() -> sendBatch(batch, objects));
             if (!failures.isEmpty()) {
                 WeaviateMapper.ObjectFailure first = failures.get(0);
                 String more = failures.size() > 1 ? " (and " + (failures.size() - 1) + " more of " + batch.size() + " in the batch)" : "";
@@ -123,6 +112,16 @@ public final class WeaviateVectorStore implements VectorStore {
                         String.format("Weaviate upsert failed for chunk %s: %s", first.chunkId(), first.reason()) + more, false);
             }
         }
+    }
+
+    /** One batch request; a failed request throws, failed objects are returned. */
+    private List<WeaviateMapper.ObjectFailure> sendBatch(List<StoredChunk> batch, List<WeaviateObject> objects) {
+        Result<ObjectGetResponse[]> result = client.batch().objectsBatcher()
+                .withObjects(objects.toArray(WeaviateObject[]::new)).run();
+        if (result.hasErrors()) {
+            throw failure(String.format("Weaviate upsert failed for chunk %s (batch of %d)", batch.get(0).chunkId(), batch.size()), result);
+        }
+        return WeaviateMapper.batchFailures(objects, result.getResult());
     }
 
     @Override

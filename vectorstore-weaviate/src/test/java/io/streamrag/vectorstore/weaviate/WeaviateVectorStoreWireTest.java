@@ -135,6 +135,18 @@ class WeaviateVectorStoreWireTest {
     }
 
     @Test
+    void shouldCountTheOtherFailedObjects_whenSeveralFail() {
+        // given
+        WeaviateVectorStore store = connect();
+        stub.answerBatch(request -> WeaviateStub.echoObjects(request, Map.of(0, "tenant not active", 2, "tenant not active")));
+
+        // when / then
+        assertThatThrownBy(() -> store.upsert(List.of(chunk("acme", "faq", 0, null, 1f),
+                chunk("acme", "faq", 1, null, 1f), chunk("acme", "faq", 2, null, 1f))))
+                .hasMessage("Weaviate upsert failed for chunk acme/faq#0: tenant not active (and 1 more of 3 in the batch)");
+    }
+
+    @Test
     void shouldFail_whenBatchResponseLacksAnObject() {
         // given
         WeaviateVectorStore store = connect();
