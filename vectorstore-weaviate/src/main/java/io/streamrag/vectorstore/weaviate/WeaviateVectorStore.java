@@ -19,6 +19,8 @@ import io.weaviate.client.v1.graphql.query.argument.HybridArgument;
 import io.weaviate.client.v1.graphql.query.argument.NearVectorArgument;
 import io.weaviate.client.v1.schema.model.Tenant;
 import io.weaviate.client.v1.schema.model.WeaviateClass;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -39,6 +41,8 @@ import java.util.function.Supplier;
  * lives in {@link WeaviateMapper}; Weaviate types never leave this package.
  */
 public final class WeaviateVectorStore implements VectorStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WeaviateVectorStore.class);
 
     private final WeaviateClient client;
     private final WeaviateConfig config;
@@ -83,6 +87,8 @@ public final class WeaviateVectorStore implements VectorStore {
                     throw failure("Weaviate class creation failed for " + className, created);
                 }
                 found = again.getResult();
+            } else {
+                LOG.info("Created Weaviate class {} at {} (multi-tenant, vectorizer none)", className, config.url());
             }
         }
         if (found != null && (found.getMultiTenancyConfig() == null || !Boolean.TRUE.equals(found.getMultiTenancyConfig().getEnabled()))) {
@@ -273,6 +279,7 @@ public final class WeaviateVectorStore implements VectorStore {
             throw failure("Weaviate tenant creation failed for tenant " + tenant, created);
         }
         knownTenants.add(name);
+        LOG.info("Weaviate tenant {} ready in class {} for tenant {}", name, className, tenant);
     }
 
     /** Repeats a call that failed for a passing reason, with a growing pause; every call here is idempotent. */

@@ -106,6 +106,28 @@ class WeaviateVectorStoreWireTest {
     }
 
     @Test
+    void shouldUseHashedWeaviateTenant_butKeepTheTenantNameInFilters_whenNameIsNotAllowedByWeaviate() {
+        // given
+        WeaviateVectorStore store = connect();
+        String weaviateTenant = WeaviateMapper.tenantName("acme.co.kr");
+
+        // when
+        store.upsert(List.of(chunk("acme.co.kr", "faq", 0, null, 1f)));
+        store.search(new SearchRequest("acme.co.kr", Set.of(), null, new float[]{1f}, 2, SearchMode.VECTOR));
+
+        // then
+        assertThat(weaviateTenant).startsWith("t_");
+        assertThat(stub.requests("POST", "/v1/schema/StreamRagChunk/tenants").get(0).json().get(0).get("name").asText())
+                .isEqualTo(weaviateTenant);
+        JsonNode object = stub.requests("POST", "/v1/batch/objects").get(0).json().at("/objects/0");
+        assertThat(object.get("tenant").asText()).isEqualTo(weaviateTenant);
+        assertThat(object.at("/properties/tenant").asText()).isEqualTo("acme.co.kr");
+        assertThat(stub.requests("POST", "/v1/graphql").get(0).json().get("query").asText())
+                .contains("tenant:\"" + weaviateTenant + "\"")
+                .contains("path:[\"tenant\"] valueText:\"acme.co.kr\"");
+    }
+
+    @Test
     void shouldSplitUpsertIntoBatches_whenMoreChunksThanBatchSize() {
         // given
         WeaviateVectorStore store = WeaviateVectorStore.connect(new WeaviateConfig(stub.url(), Optional.empty(),
