@@ -78,11 +78,11 @@ public final class LuceneVectorStore implements VectorStore {
     public record Options(Fusion fusion, double alpha, int rrfK, int minCandidates, double ramBufferMb) {
 
         public static final List<ConfigKey> KEYS = List.of(
-                ConfigKey.of("vectorstore.lucene.fusion", "relative_score",
-                        "Hybrid fusion of the kNN and BM25 lists: relative_score (min-max normalised scores) or reciprocal_rank."),
+                ConfigKey.of("vectorstore.lucene.fusion", "relative-score",
+                        "Hybrid fusion of the kNN and BM25 lists: relative-score (min-max normalised scores) or reciprocal-rank."),
                 ConfigKey.of("vectorstore.lucene.hybrid.alpha", "0.5",
                         "Weight of the vector side in hybrid search (0 = BM25 only, 1 = vectors only)."),
-                ConfigKey.of("vectorstore.lucene.rrf.k", "60", "Reciprocal rank fusion constant (fusion=reciprocal_rank)."),
+                ConfigKey.of("vectorstore.lucene.rrf.k", "60", "Reciprocal rank fusion constant (fusion=reciprocal-rank)."),
                 ConfigKey.of("vectorstore.lucene.candidates", "50",
                         "Candidates each side of a search collects at least: HNSW beam width and hybrid fusion pool."),
                 ConfigKey.of("vectorstore.lucene.ram.buffer.mb", "64", "Indexing buffer before Lucene flushes a segment."));
@@ -101,12 +101,16 @@ public final class LuceneVectorStore implements VectorStore {
             return new Options(Fusion.RELATIVE_SCORE, 0.5, 60, 50, 64);
         }
 
+        /** Reads the keys; on a bad value returns the defaults, leaving the problem to {@code config.validate()}. */
         public static Options from(ConfigReader config) {
-            return new Options(config.choice("vectorstore.lucene.fusion", Fusion.class),
-                    config.decimal("vectorstore.lucene.hybrid.alpha", 0, 1),
-                    config.integer("vectorstore.lucene.rrf.k", 1, 10_000),
-                    config.integer("vectorstore.lucene.candidates", 1, 10_000),
-                    config.decimal("vectorstore.lucene.ram.buffer.mb", 1, 16_384));
+            int problemsBefore = config.problems().size();
+            Fusion fusion = config.choice("vectorstore.lucene.fusion", Fusion.class);
+            double alpha = config.decimal("vectorstore.lucene.hybrid.alpha", 0, 1);
+            int rrfK = config.integer("vectorstore.lucene.rrf.k", 1, 10_000);
+            int candidates = config.integer("vectorstore.lucene.candidates", 1, 10_000);
+            double ramBufferMb = config.decimal("vectorstore.lucene.ram.buffer.mb", 1, 16_384);
+            return config.problems().size() > problemsBefore ? defaults()
+                    : new Options(fusion, alpha, rrfK, candidates, ramBufferMb);
         }
     }
 
