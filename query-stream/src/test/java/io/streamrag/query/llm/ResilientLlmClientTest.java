@@ -141,6 +141,39 @@ class ResilientLlmClientTest {
     }
 
     @Test
+    void shouldGiveUpWithoutWaiting_whenRetryAfterIsLongerThanLongestBackoff() {
+        // given: no deadline, but the server asks for a minute (the longest backoff here is 5 s)
+        stub.enqueue(Fault.rateLimited(60));
+
+        // when
+        LlmException failure = failureOf(client(3).complete(LlmRequests.refundQuestion(null)));
+
+        // then
+        assertThat(failure.kind()).isEqualTo(LlmException.Kind.RATE_LIMITED);
+        assertThat(failure.retryAfterMs()).isEqualTo(60_000);
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void shouldStopRunningAttempt_whenCallerCancels() throws Exception {
+        // given
+        stub.latency(Duration.ofSeconds(20));
+        var future = client(3).complete(LlmRequests.refundQuestion(null));
+        while (stub.calls() == 0) {
+            Thread.sleep(10);
+        }
+
+        // when
+        future.cancel(true);
+        Thread.sleep(200);
+
+        // then
+        assertThat(future).isCancelled();
+        assertThat(stub.calls()).isEqualTo(1);
+        assertThat(waits).as("no retry after a cancel").isEmpty();
+    }
+
+    @Test
     void shouldCancelAttemptAtDeadline_whenServerIsSlowerThanDeadline() {
         // given
         stub.latency(Duration.ofSeconds(20));
