@@ -102,6 +102,7 @@ public final class MistralWireStub implements AutoCloseable {
     private final Queue<String> models = new ConcurrentLinkedQueue<>();
     private final Set<HttpExchange> hanging = ConcurrentHashMap.newKeySet();
     private volatile Duration latency;
+    private volatile String lastRequestBody = "";
 
     private MistralWireStub(int port, String apiKey, Duration latency) throws IOException {
         this.apiKey = apiKey;
@@ -161,6 +162,11 @@ public final class MistralWireStub implements AutoCloseable {
         return List.copyOf(models);
     }
 
+    /** The JSON body of the last authorized chat request, as received. */
+    public String lastRequestBody() {
+        return lastRequestBody;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readAllBytes();
@@ -173,6 +179,7 @@ public final class MistralWireStub implements AutoCloseable {
                 respond(exchange, 401, "application/json", error("Unauthorized", "unauthorized"), -1);
                 return;
             }
+            lastRequestBody = new String(body, StandardCharsets.UTF_8);
             Fault fault = always.get() != null ? always.get() : script.poll();
             JsonNode request;
             try {
