@@ -11,8 +11,17 @@ public final class LlmClients {
         if (config.provider() == LlmConfig.Provider.OFFLINE) {
             return primary; // nothing to retry, break or fall back from
         }
-        LlmClient fallback = config.fallbackProvider().map(p -> adapter(p, config, null)).orElse(null);
+        LlmClient fallback = config.fallbackProvider().map(p -> fallback(p, config)).orElse(null);
         return new ResilientLlmClient(primary, fallback, config.policy());
+    }
+
+    /** The fallback client; a network provider gets its own retries and circuit, but no routing and no fallback. */
+    private static LlmClient fallback(LlmConfig.Provider provider, LlmConfig config) {
+        LlmClient adapter = adapter(provider, config, config.fallbackModel().orElse(null));
+        if (provider == LlmConfig.Provider.OFFLINE) {
+            return adapter;
+        }
+        return new ResilientLlmClient(adapter, null, config.policy().withCheapModel(null));
     }
 
     /** One provider's adapter, unwrapped. {@code model} null: that provider's default. */

@@ -18,6 +18,7 @@ public record LlmConfig(
         String model,
         Optional<String> cheapModel,
         Optional<Provider> fallbackProvider,
+        Optional<String> fallbackModel,
         Optional<String> mistralApiKey,
         URI mistralBaseUrl,
         Optional<URI> openAiBaseUrl,
@@ -47,6 +48,8 @@ public record LlmConfig(
             ConfigKey.of("llm.model", "", "Default chat model (empty: " + DEFAULT_MISTRAL_MODEL + " for mistral; required for openai)."),
             ConfigKey.of("llm.model.cheap", "", "Cheaper model for simple requests (short question, small context); empty: no routing."),
             ConfigKey.of("llm.fallback.provider", "offline", "Provider answering when the primary fails for good: none, offline, mistral or openai."),
+            ConfigKey.of("llm.fallback.model", "", "Model of the fallback provider (empty: " + DEFAULT_MISTRAL_MODEL
+                    + " for mistral; required for openai)."),
             ConfigKey.of("llm.openai.base.url", "", "Base URL of an OpenAI-compatible server, e.g. http://localhost:8000/v1 (vLLM) or http://localhost:11434/v1 (Ollama)."),
             ConfigKey.secret("llm.openai.api.key", "API key for the OpenAI-compatible server (most local servers need none)."),
             ConfigKey.of("llm.timeout.ms", "30000", "Timeout of one LLM attempt."),
@@ -99,6 +102,10 @@ public record LlmConfig(
                 }
             };
         }
+        Optional<String> fallbackModel = config.optional("llm.fallback.model").map(String::strip).filter(m -> !m.isEmpty());
+        if (fallback.isPresent() && fallback.get() == Provider.OPENAI && fallbackModel.isEmpty()) {
+            config.problem("llm.fallback.provider=openai needs llm.fallback.model (LLM_FALLBACK_MODEL): the name the server serves");
+        }
         CostCalculator costs;
         try {
             costs = CostCalculator.parse(config.optional("llm.prices").orElse(CostCalculator.DEFAULT_PRICES));
@@ -108,7 +115,7 @@ public record LlmConfig(
         }
         return new LlmConfig(provider, model,
                 config.optional("llm.model.cheap").map(String::strip).filter(m -> !m.isEmpty()),
-                fallback, mistralKey, mistralBase, openAiBase, openAiKey,
+                fallback, fallbackModel, mistralKey, mistralBase, openAiBase, openAiKey,
                 Duration.ofMillis(config.longValue("llm.timeout.ms", 1, 600_000)),
                 config.integer("llm.max.retries", 0, 20),
                 Duration.ofMillis(config.longValue("llm.retry.base.ms", 1, 600_000)),
@@ -130,6 +137,7 @@ public record LlmConfig(
     public String toString() {
         return "LlmConfig[provider=" + provider + ", model=" + model + ", cheapModel=" + cheapModel.orElse("<none>")
                 + ", fallbackProvider=" + fallbackProvider.map(Enum::name).orElse("<none>")
+                + ", fallbackModel=" + fallbackModel.orElse("<default>")
                 + ", mistralApiKey=" + mistralApiKey.map(k -> "****").orElse("<none>") + ", mistralBaseUrl=" + mistralBaseUrl
                 + ", openAiBaseUrl=" + openAiBaseUrl.map(URI::toString).orElse("<none>")
                 + ", openAiApiKey=" + openAiApiKey.map(k -> "****").orElse("<none>")

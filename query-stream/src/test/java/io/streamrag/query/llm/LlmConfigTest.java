@@ -54,6 +54,30 @@ class LlmConfigTest {
     }
 
     @Test
+    void shouldFallBackToOfflineAnswerer_whenConfiguredMistralIsDown() throws Exception {
+        // given
+        try (var stub = io.streamrag.query.llm.stub.MistralWireStub.start("sk-test", java.time.Duration.ZERO)) {
+            stub.failAlways(io.streamrag.query.llm.stub.MistralWireStub.Fault.serverError());
+            ConfigReader reader = reader(Map.of("mistral.api.key", "sk-test", "mistral.base.url", stub.baseUrl().toString(),
+                    "llm.max.retries", "1", "llm.retry.base.ms", "1"));
+            LlmConfig config = LlmConfig.from(reader);
+            reader.validate();
+
+            // when
+            LlmResponse response;
+            try (LlmClient client = LlmClients.create(config)) {
+                response = client.complete(LlmRequests.refundQuestion(java.time.Duration.ofSeconds(20)))
+                        .get(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+
+            // then
+            assertThat(stub.calls()).isEqualTo(2);
+            assertThat(response.provider()).isEqualTo("offline-extractive");
+            assertThat(response.text()).contains("14 days");
+        }
+    }
+
+    @Test
     void shouldChooseOpenAiCompatible_whenOnlyItsUrlIsSet() {
         // given
         ConfigReader reader = reader(Map.of("llm.openai.base.url", "http://localhost:11434/v1", "llm.model", "llama3.2"));
@@ -77,7 +101,8 @@ class LlmConfigTest {
         LlmConfig.from(reader);
 
         // then
-        assertThat(reader.problems()).hasSize(4).anySatisfy(p -> assertThat(p).contains("mistral.api.key"))
+        assertThat(reader.problems()).hasSize(5).anySatisfy(p -> assertThat(p).contains("mistral.api.key"))
+                .anySatisfy(p -> assertThat(p).contains("llm.fallback.model"))
                 .anySatisfy(p -> assertThat(p).contains("llm.openai.base.url"))
                 .anySatisfy(p -> assertThat(p).contains("llm.max.retries"))
                 .anySatisfy(p -> assertThat(p).contains("llm.prices"));
