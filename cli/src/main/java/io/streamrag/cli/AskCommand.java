@@ -83,7 +83,6 @@ final class AskCommand implements Callable<Integer> {
         String servers = KafkaCli.bootstrap(bootstrap);
         String requestId = UUID.randomUUID().toString();
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
-        Instant deadline = Instant.now().plus(timeout);
         AvroSerde<QueryAnswered> answers = AvroSerde.of(QueryAnswered.class);
 
         Map<String, Object> consumerProps = KafkaCli.clientProperties(servers);
@@ -103,6 +102,7 @@ final class AskCommand implements Callable<Integer> {
             // Positions are fixed BEFORE the request exists: the answer can only come after them.
             consumer.endOffsets(assigned).forEach(consumer::seek);
 
+            Instant deadline = Instant.now().plus(timeout); // from now: connecting may have taken a while
             QueryRequested request = QueryRequested.newBuilder()
                     .setHeader(Events.header(requestId))
                     .setRequestId(requestId)
