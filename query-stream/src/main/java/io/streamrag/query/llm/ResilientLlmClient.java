@@ -198,6 +198,9 @@ public final class ResilientLlmClient implements LlmClient {
     }
 
     private void giveUp(LlmRequest request, int attempts, LlmException failure, CompletableFuture<LlmResponse> result) {
+        if (result.isDone()) {
+            return; // cancelled by the caller: nobody waits for a fallback
+        }
         LlmException reported = attempts > 1
                 ? new LlmException(failure.kind(), primary.provider() + " failed after " + attempts + " attempts: "
                 + failure.getMessage(), failure.retryAfterMs(), failure)

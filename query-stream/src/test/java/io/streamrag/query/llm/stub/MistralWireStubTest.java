@@ -95,6 +95,30 @@ class MistralWireStubTest {
     }
 
     @Test
+    void shouldAnswerWithFirstContextSentences_whenUserMessageHasKoreanContextBlock() throws Exception {
+        // given
+        String user = "문맥:\n[1] 환불은 구매 후 14일 이내에 가능합니다. 영수증이 필요합니다. 교환은 30일 이내입니다.\n\n질문: 환불 기간은?";
+
+        // when
+        HttpResponse<String> response = http.send(chat("문맥만 사용해 답하세요.", user, false), HttpResponse.BodyHandlers.ofString());
+
+        // then
+        assertThat(JSON.readTree(response.body()).at("/choices/0/message/content").asText())
+                .isEqualTo("환불은 구매 후 14일 이내에 가능합니다. 영수증이 필요합니다.");
+    }
+
+    @Test
+    void shouldSayContextLacksAnswer_whenUserMessageHasNoContext() throws Exception {
+        // when
+        HttpResponse<String> response = http.send(chat("Answer from the context.", "Question: who are you?", false),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then
+        assertThat(JSON.readTree(response.body()).at("/choices/0/message/content").asText())
+                .isEqualTo("The provided context does not contain the answer to this question.");
+    }
+
+    @Test
     void shouldRejectCall_whenBearerKeyIsWrong() throws Exception {
         // given
         HttpRequest wrongKey = HttpRequest.newBuilder(stub.baseUrl().resolve("/v1/chat/completions"))
