@@ -1,0 +1,80 @@
+package io.streamrag.query;
+
+import io.streamrag.platform.kafka.TopicAdmin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the query stream: ensures its topics, builds the topology from the given ports and starts Kafka Streams.
+ * Closing stops the stream; calls still in flight stay recorded and are re-issued by the next start.
+ */
+public final class QueryApp implements AutoCloseable {
+
+    private final KafkaStreams streams;
+
+    private QueryApp(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public static QueryApp start(QueryConfig config, QueryTopology.Ports ports) {
+        TopicAdmin.ensure(config.kafka(), config.topics().specs());
+        KafkaStreams streams = new KafkaStreams(QueryTopology.build(config.topics(), config.settings(), ports), properties(config));
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.start();
+        try {
+            if (!running.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("query stream did not reach RUNNING in 60 s (state " + streams.state() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the query stream", e);
+        }
+        return new QueryApp(streams);
+    }
+
+    static Properties properties(QueryConfig config) {
+        Map<String, Object> props = new HashMap<>(config.kafka());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // An idle stream thread waits in poll; wall-clock punctuation (which emits answers) runs only between polls.
+        props.put(StreamsConfig.POLL_MS_CONFIG, config.pollInterval().toMillis());
+        // Only the template table is read with a deserializer; a corrupt template is skipped, not fatal.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}
