@@ -356,18 +356,23 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         }
     }
 
+    /**
+     * Every known version of a template: the bundled ones, overridden and extended by the versions on the template
+     * topic, so a canary pushed to the topic shares traffic with the bundled stable version.
+     */
     private List<PromptTemplate> versionsOf(String templateId) {
-        List<PromptTemplate> versions = new ArrayList<>();
+        Map<Integer, PromptTemplate> versions = new java.util.TreeMap<>();
+        BundledTemplates.versionsOf(templateId).forEach(t -> versions.put(t.getVersion(), t));
         try (KeyValueIterator<String, Object> it = templates.prefixScan(templateId + "@", new StringSerializer())) {
             while (it.hasNext()) {
                 Object value = it.next().value;
                 Object template = value instanceof ValueAndTimestamp<?> vt ? vt.value() : value;
                 if (template instanceof PromptTemplate t && t.getTemplateId().equals(templateId)) {
-                    versions.add(t);
+                    versions.put(t.getVersion(), t);
                 }
             }
         }
-        return versions.isEmpty() ? BundledTemplates.versionsOf(templateId) : versions;
+        return List.copyOf(versions.values());
     }
 
     private Optional<String> invalid(QueryRequested q, String key) {
