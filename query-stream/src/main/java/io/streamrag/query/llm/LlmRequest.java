@@ -24,4 +24,10 @@ public record LlmRequest(
     public LlmRequest {
         contextPassages = contextPassages == null ? List.of() : List.copyOf(contextPassages);
     }
+
+    /** The same request for another model (null: the client's default). */
+    public LlmRequest withModel(String otherModel) {
+        return new LlmRequest(requestId, tenant, otherModel, systemPrompt, userPrompt, question, contextPassages,
+                maxOutputTokens, temperature, deadline);
+    }
 }
