@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  */
 final class LlmPipeline {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LlmPipeline.class);
     private static final Pattern CITED = Pattern.compile("\\[([^\\[\\]]{1,200})]");
 
     private final LlmClient llm;
@@ -84,9 +85,15 @@ final class LlmPipeline {
                 }
             }
             if (blockReason == null && checks.groundedness() != null && !passages.isEmpty() && answer != null && !answer.isBlank()) {
-                GroundednessReport report = checks.groundedness().check(answer, passages.stream().map(Passage::text).toList());
-                score = report.score();
-                hallucinated = report.hallucinated();
+                try {
+                    GroundednessReport report = checks.groundedness().check(answer, passages.stream().map(Passage::text).toList());
+                    score = report.score();
+                    hallucinated = report.hallucinated();
+                } catch (RuntimeException | LinkageError e) {
+                    // A broken checker must not cost the user the answer: it goes out unscored, and the flag says so.
+                    LOG.warn("groundedness check failed for request {}: {}", request.requestId(), e.toString());
+                    flags.add("checks.groundedness.error");
+                }
             }
         }
         List<Citation> citations = citations(answer, passages, flags);
@@ -97,7 +104,7 @@ final class LlmPipeline {
     }
 
     /**
-     * The passages the answer cites as {@code [doc id]}; when it cites none, every passage it was given (flagged
+     * The passages the answer cites as {@code [doc id]} or by number {@code [2]}; when it cites none, every passage it was given (flagged
      * {@code citations.implicit}), since the answer was drawn from exactly those.
      */
     static List<Citation> citations(String answer, List<Passage> passages, List<String> flags) {
@@ -111,7 +118,13 @@ final class LlmPipeline {
                 cited.add(part.strip());
             }
         }
-        List<Passage> chosen = passages.stream().filter(p -> cited.contains(p.docId())).toList();
+        List<Passage> chosen = new java.util.ArrayList<>();
+        for (int i = 0; i < passages.size(); i++) {
+            // "[doc id]" as the template asks, or "[n]", the passage number the prompt shows
+            if (cited.contains(passages.get(i).docId()) || cited.contains(Integer.toString(i + 1))) {
+                chosen.add(passages.get(i));
+            }
+        }
         if (chosen.isEmpty()) {
             chosen = passages;
             flags.add("citations.implicit");

@@ -1,8 +1,15 @@
 package io.streamrag.query;
 
+import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.kafka.TopicAdmin;
+import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.check.SentenceGroundednessChecker;
+import io.streamrag.query.llm.CostCalculator;
+import io.streamrag.query.llm.LlmClient;
+import io.streamrag.query.llm.LlmClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -16,17 +23,43 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the query stream: ensures its topics, builds the topology from the given ports and starts Kafka Streams.
- * Closing stops the stream; calls still in flight stay recorded and are re-issued by the next start.
+ * Closing stops the stream and leaves the consumer group; calls still in flight stay recorded and are re-issued by
+ * whichever instance owns their task next.
  */
 public final class QueryApp implements AutoCloseable {
 
     private final KafkaStreams streams;
+    private final AutoCloseable owned;
 
-    private QueryApp(KafkaStreams streams) {
+    private QueryApp(KafkaStreams streams, AutoCloseable owned) {
         this.streams = streams;
+        this.owned = owned;
+    }
+
+    /**
+     * Starts the stream with the configured LLM ({@link LlmClients#create}: Mistral, an OpenAI-compatible server, or
+     * the offline extractive answerer when none is configured), the groundedness checker and the price table.
+     * The LLM client is closed with the app.
+     */
+    public static QueryApp start(QueryConfig config, Embedder embedder, VectorStore store) {
+        LlmClient llm = LlmClients.create(config.llm());
+        CostCalculator costs = config.llm().costs();
+        QueryTopology.Ports ports = new QueryTopology.Ports(embedder, store, llm, QueryGuard.allowAll(),
+                AnswerChecks.of(new SentenceGroundednessChecker(embedder, config.checks().groundednessThreshold())),
+                (provider, model, in, out) -> costs.costUsd(model, in, out), null);
+        try {
+            return start(config, ports, llm);
+        } catch (RuntimeException e) {
+            llm.close();
+            throw e;
+        }
     }
 
     public static QueryApp start(QueryConfig config, QueryTopology.Ports ports) {
+        return start(config, ports, () -> { });
+    }
+
+    private static QueryApp start(QueryConfig config, QueryTopology.Ports ports, AutoCloseable owned) {
         TopicAdmin.ensure(config.kafka(), config.topics().specs());
         KafkaStreams streams = new KafkaStreams(QueryTopology.build(config.topics(), config.settings(), ports), properties(config));
         CountDownLatch running = new CountDownLatch(1);
@@ -44,7 +77,7 @@ public final class QueryApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the query stream", e);
         }
-        return new QueryApp(streams);
+        return new QueryApp(streams, owned);
     }
 
     static Properties properties(QueryConfig config) {
@@ -75,6 +108,14 @@ public final class QueryApp implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        // Leave the group so that a restarted or remaining instance takes the tasks over at once instead of after the
+        // session timeout; requests in flight stay in the in-flight store and are re-issued there.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the LLM client", e);
+        }
     }
 }

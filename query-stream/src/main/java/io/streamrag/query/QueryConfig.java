@@ -4,6 +4,8 @@ import io.streamrag.platform.config.ConfigKey;
 import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.embedding.EmbeddingConfig;
 import io.streamrag.platform.kafka.Topics;
+import io.streamrag.query.check.ChecksConfig;
+import io.streamrag.query.llm.LlmConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,7 @@ import java.util.Map;
 
 /**
  * The query stream's one typed configuration: Kafka Streams identity and tuning, the LLM stage's limits, retrieval,
- * prompts, plus the topic catalogue and the embedding model. Keys under {@code kafka.} pass to the Kafka clients.
+ * prompts, plus the topic catalogue, the embedding model, the LLM (provider, retries, prices) and the answer checks. Keys under {@code kafka.} pass to the Kafka clients.
  */
 public record QueryConfig(
         String applicationId,
@@ -25,6 +27,8 @@ public record QueryConfig(
         QuerySettings settings,
         Topics topics,
         EmbeddingConfig embedding,
+        LlmConfig llm,
+        ChecksConfig checks,
         Map<String, Object> kafka) {
 
     public static final List<ConfigKey> QUERY_KEYS = List.of(
@@ -41,19 +45,27 @@ public record QueryConfig(
             ConfigKey.of("query.max.question.chars", "4000", "Longer questions are answered FAILED."),
             ConfigKey.of("query.default.timeout.ms", "30000", "Deadline of a request that states none, from when it is read."),
             ConfigKey.of("query.tenant.fairness", "true", "Serve waiting requests round-robin across tenants (false: first come, first served)."),
-            ConfigKey.of("query.llm.max.output.tokens", "512", "Output token budget per LLM call."),
-            ConfigKey.of("query.llm.temperature", "0.2", "Sampling temperature of LLM calls."),
             ConfigKey.of("query.completion.interval.ms", "5", "How often completed LLM calls are turned into answers on the stream thread."),
             ConfigKey.of("query.dedupe.retention.ms", Long.toString(Duration.ofDays(7).toMillis()), "How long answered request ids are remembered to drop redeliveries."),
             ConfigKey.of("kafka.bootstrap.servers", "localhost:9092", "Kafka bootstrap servers."));
 
-    public static final List<ConfigKey> KEYS = concat(QUERY_KEYS, Topics.KEYS, EmbeddingConfig.KEYS);
+    public static final List<ConfigKey> KEYS = concat(QUERY_KEYS, Topics.KEYS, EmbeddingConfig.KEYS, LlmConfig.KEYS,
+            ChecksConfig.KEYS);
+
+    /** Reads and validates every key, reporting all problems at once. */
+    public static QueryConfig load(java.util.Map<String, String> overrides) {
+        ConfigReader reader = new ConfigReader(io.streamrag.platform.config.Settings.load(KEYS, null, System.getenv(), overrides));
+        QueryConfig config = from(reader);
+        reader.validate();
+        return config;
+    }
 
     public static QueryConfig from(ConfigReader config) {
         String guarantee = config.string("query.processing.guarantee");
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
             config.problem("query.processing.guarantee (QUERY_PROCESSING_GUARANTEE) must be exactly_once_v2 or at_least_once, not '" + guarantee + "'");
         }
+        LlmConfig llm = LlmConfig.from(config);
         QuerySettings settings = new QuerySettings(
                 config.integer("query.max.in.flight", 1, 100_000),
                 config.integer("query.max.waiting", 1, 10_000_000),
@@ -62,8 +74,8 @@ public record QueryConfig(
                 config.integer("query.max.question.chars", 1, 1_000_000),
                 Duration.ofMillis(config.longValue("query.default.timeout.ms", 1, Duration.ofHours(1).toMillis())),
                 config.bool("query.tenant.fairness"),
-                config.integer("query.llm.max.output.tokens", 1, 100_000),
-                config.decimal("query.llm.temperature", 0.0, 2.0),
+                llm.maxOutputTokens(),
+                llm.temperature(),
                 Duration.ofMillis(config.integer("query.completion.interval.ms", 1, 10_000)),
                 Duration.ofMillis(config.longValue("query.dedupe.retention.ms", 60_000, Long.MAX_VALUE / 2)),
                 QuerySettings.LlmMode.ASYNC);
@@ -77,7 +89,15 @@ public record QueryConfig(
                 settings,
                 Topics.from(config),
                 EmbeddingConfig.from(config),
+                llm,
+                ChecksConfig.from(config),
                 config.settings().kafkaProperties());
+    }
+
+    /** The same configuration with other stream settings (benchmarks compare stage variants this way). */
+    public QueryConfig withSettings(QuerySettings other) {
+        return new QueryConfig(applicationId, stateDir, processingGuarantee, streamThreads, commitInterval, pollInterval,
+                other, topics, embedding, llm, checks, kafka);
     }
 
     @SafeVarargs
@@ -93,6 +113,6 @@ public record QueryConfig(
     public String toString() {
         return "QueryConfig[applicationId=" + applicationId + ", stateDir=" + stateDir + ", processingGuarantee="
                 + processingGuarantee + ", streamThreads=" + streamThreads + ", settings=" + settings + ", topics=" + topics
-                + ", embedding=" + embedding + ", kafka=" + kafka.keySet() + "]";
+                + ", embedding=" + embedding + ", llm=" + llm + ", checks=" + checks + ", kafka=" + kafka.keySet() + "]";
     }
 }

@@ -312,7 +312,8 @@ class QueryTopologyTest {
         assertThat(answer.getFlags()).contains("output.repaired");
         assertThat(seen).hasSize(2);
         assertThat(seen.get(1).userPrompt()).contains("field '강도' is missing");
-        assertThat(seen.getFirst().systemPrompt()).contains("이 제품 정말 최고예요! 강력 추천합니다.");
+        assertThat(seen.getFirst().systemPrompt()).contains("긍정적/중립적/부정적");
+        assertThat(seen.getFirst().userPrompt()).contains("이 제품 정말 최고예요! 강력 추천합니다.");
         assertThat(seen.getFirst().userPrompt()).contains("배송이 빨라서 정말 좋아요.").endsWith("설명: [한 문장]");
     }
 

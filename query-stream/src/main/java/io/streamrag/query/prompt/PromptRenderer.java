@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Renders a template's four parts into chat messages: the system message holds the instruction and the few-shot
- * examples; the user message holds the retrieved context (passages numbered, each labelled with its doc id so the
- * model can cite {@code [doc id]}), the input data and, last, the output indicator. Passages are taken best first
+ * Renders a template's four parts into chat messages, in this order: the system message holds the instruction; the
+ * user message holds the few-shot examples, the retrieved context (passages numbered, each labelled with its doc id
+ * so the model can cite {@code [doc id]}), the input data and, last, the output indicator, so the format the answer
+ * must take is the last thing the model reads. Passages are taken best first
  * until the template's {@code maxContextTokens} (by {@link Tokens#estimate}) is spent; a first passage larger than
  * the whole budget is cut to fit, so a question never goes out without any context when context exists.
  */
@@ -26,17 +27,17 @@ public final class PromptRenderer {
 
     public static RenderedPrompt render(PromptTemplate template, String question, Map<String, String> params,
                                         List<Passage> retrieved) {
-        StringBuilder system = new StringBuilder(template.getInstruction().strip());
+        String system = template.getInstruction().strip();
+        StringBuilder user = new StringBuilder();
         List<PromptExample> examples = template.getExamples();
         if (!examples.isEmpty()) {
-            system.append("\n\nExamples:");
+            user.append("Examples:");
             for (PromptExample example : examples) {
-                system.append("\n\nInput: ").append(example.getInput().strip())
+                user.append("\n\nInput: ").append(example.getInput().strip())
                         .append("\nOutput:\n").append(example.getOutput().strip());
             }
+            user.append("\n\n");
         }
-
-        StringBuilder user = new StringBuilder();
         List<Passage> used = new ArrayList<>();
         int contextTokens = 0;
         if (template.getContextHeading() != null) {
@@ -68,7 +69,7 @@ public final class PromptRenderer {
         }
         user.append(fill(template.getInputTemplate(), question, params).strip())
                 .append("\n\n").append(template.getOutputIndicator().strip());
-        return new RenderedPrompt(system.toString(), user.toString(), used, contextTokens);
+        return new RenderedPrompt(system, user.toString(), used, contextTokens);
     }
 
     /** The input part with {@code {{question}}} and {@code {{param}}} replaced; unknown placeholders become empty. */
