@@ -63,8 +63,14 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--steady-seconds", description = "Duration of the steady phase (default: ${DEFAULT-VALUE}).")
     int steadySeconds = 15;
 
+    @Option(names = "--verbose", description = "Also print per-stage latencies of the steady phase on stderr.")
+    boolean verbose;
+
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
+
+    /** Texts per model call, here and in the stream's embedding batcher. */
+    private static final int BATCH = 64;
 
     private static final List<String> TOPICS = List.of(
             "paid vacation days", "meal reimbursement on business trips", "remote work rules", "parking fees",
@@ -88,17 +94,17 @@ final class BenchQueryCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("streamrag-bench-query");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
              MistralWireStub stub = MistralWireStub.start("bench-key", Duration.ofMillis(llmLatencyMs));
-             Embedder embedder = Embedders.miniLm(32, Runtime.getRuntime().availableProcessors());
+             Embedder embedder = Embedders.miniLm(BATCH, Runtime.getRuntime().availableProcessors());
              LuceneVectorStore store = LuceneVectorStore.open(work.resolve("index"))) {
             loadDocuments(store, embedder);
 
             int steadyCount = 0;
             List<String> warmup = questions("warm", 20);
             warmup.forEach(embedder::embed);
-            // The embedding model's own rate, one question per call as the stream embeds them, on the same questions.
+            // The embedding model's own rate on the same questions, in batches as large as the stream's batcher makes.
             List<String> backlog = questions("backlog", requests);
             long t0 = System.nanoTime();
-            backlog.forEach(embedder::embed);
+            embedder.embedAll(backlog);
             double embedRps = backlog.size() / seconds(System.nanoTime() - t0);
             double ideal = Math.min(inFlight / (llmLatencyMs / 1000.0), embedRps);
 
@@ -118,6 +124,10 @@ final class BenchQueryCommand implements Callable<Integer> {
                 List<String> steady = questions("steady", steadyCount);
                 run.resetTimes();
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                // Answers are read while requests are still being sent, so each arrival time is its own.
+                int expected = backlog.size() + steady.size();
+                java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(
+                        () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
                 long start = System.nanoTime();
                 for (int i = 0; i < steady.size(); i++) {
                     long due = start + (long) (i * 1e9 / steadyRate);
@@ -127,13 +137,20 @@ final class BenchQueryCommand implements Callable<Integer> {
                     }
                     run.produce(List.of(steady.get(i)), sentAt);
                 }
-                run.awaitAnswers(backlog.size() + steady.size(), Duration.ofSeconds(60 + steadySeconds));
+                reader.join();
                 double[] overhead = sentAt.entrySet().stream()
                         .filter(e -> run.answeredAt.containsKey(e.getKey()))
                         .mapToDouble(e -> (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6 - llmLatencyMs)
                         .sorted().toArray();
                 p50 = percentile(overhead, 0.50);
                 p99 = percentile(overhead, 0.99);
+                if (verbose) {
+                    for (String stage : List.of("embed", "retrieve", "queue", "llm", "checks", "total")) {
+                        double[] values = sentAt.keySet().stream().filter(run.stages::containsKey)
+                                .mapToDouble(id -> run.stages.get(id).getOrDefault(stage, 0L)).sorted().toArray();
+                        System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", stage, percentile(values, 0.5), percentile(values, 0.99));
+                    }
+                }
             }
 
             // The naive stage: the LLM call blocks the stream thread.
@@ -177,7 +194,8 @@ final class BenchQueryCommand implements Callable<Integer> {
         final QueryConfig config;
         final KafkaProducer<String, byte[]> producer;
         final KafkaConsumer<String, byte[]> consumer;
-        final Map<String, Long> answeredAt = new HashMap<>();
+        final Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+        final Map<String, Map<String, Long>> stages = new ConcurrentHashMap<>();
         final List<Long> times = new ArrayList<>();
         QueryApp app;
         int answered;
@@ -234,6 +252,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                     long now = System.nanoTime();
                     QueryAnswered a = AvroSerde.of(QueryAnswered.class).decode(r.value());
                     if (answeredAt.putIfAbsent(a.getRequestId(), now) == null) {
+                        stages.put(a.getRequestId(), a.getLatencyMs());
                         answered++;
                         times.add(now);
                     }

@@ -30,12 +30,12 @@ final class LlmPipeline {
 
     private final LlmClient llm;
     private final AnswerChecks checks;
-    private final Executor checksExecutor;
+    private final Executor asyncExecutor;
 
-    LlmPipeline(LlmClient llm, AnswerChecks checks, Executor checksExecutor) {
+    LlmPipeline(LlmClient llm, AnswerChecks checks, Executor asyncExecutor) {
         this.llm = llm;
         this.checks = checks;
-        this.checksExecutor = checksExecutor;
+        this.asyncExecutor = asyncExecutor;
     }
 
     CompletableFuture<LlmOutcome> run(LlmRequest request, OutputFormat format, List<Passage> passages) {
@@ -61,7 +61,7 @@ final class LlmPipeline {
                         again.values(), response.inputTokens() + second.inputTokens(), response.outputTokens() + second.outputTokens(), true);
             });
         });
-        return answered.thenApplyAsync(attempt -> check(request, attempt, passages, (System.nanoTime() - started) / 1_000_000), checksExecutor);
+        return answered.thenApplyAsync(attempt -> check(request, attempt, passages, (System.nanoTime() - started) / 1_000_000), asyncExecutor);
     }
 
     private LlmOutcome check(LlmRequest request, Attempt attempt, List<Passage> passages, long llmMs) {

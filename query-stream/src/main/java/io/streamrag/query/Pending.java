@@ -14,19 +14,20 @@ final class Pending {
     private final QueryRequested request;
     private final long receivedAtMs;
     private final long deadlineMs;
-    final List<String> flags = new ArrayList<>();
+    final List<String> flags = java.util.Collections.synchronizedList(new ArrayList<>());
     final AtomicBoolean holdsSlot = new AtomicBoolean();
 
     boolean started;
     boolean done;
     long queueMs;
-    long embedMs;
-    long retrieveMs;
+    // written by the asynchronous chain, read on the stream thread after its completion is queued
+    volatile long embedMs;
+    volatile long retrieveMs;
+    volatile List<Passage> passages = List.of();
+    volatile Double topScore;
     String templateId;
     int templateVersion;
     String requestedModel;
-    List<Passage> passages = List.of();
-    Double topScore;
     CompletableFuture<LlmOutcome> future;
 
     Pending(QueryRequested request, long receivedAtMs, long deadlineMs) {

@@ -43,14 +43,21 @@ public final class QueryApp implements AutoCloseable {
      */
     public static QueryApp start(QueryConfig config, Embedder embedder, VectorStore store) {
         LlmClient llm = LlmClients.create(config.llm());
+        // Questions and the checker's sentences share one micro-batching front of the model.
+        Embedder batched = EmbeddingBatcher.wrap(embedder, 64);
         CostCalculator costs = config.llm().costs();
-        QueryTopology.Ports ports = new QueryTopology.Ports(embedder, store, llm, QueryGuard.allowAll(),
-                AnswerChecks.of(new SentenceGroundednessChecker(embedder, config.checks().groundednessThreshold())),
+        QueryTopology.Ports ports = new QueryTopology.Ports(batched, store, llm, QueryGuard.allowAll(),
+                AnswerChecks.of(new SentenceGroundednessChecker(batched, config.checks().groundednessThreshold())),
                 (provider, model, in, out) -> costs.costUsd(model, in, out), null);
+        AutoCloseable owned = () -> {
+            llm.close();
+            batched.close();
+        };
         try {
-            return start(config, ports, llm);
+            return start(config, ports, owned);
         } catch (RuntimeException e) {
             llm.close();
+            batched.close();
             throw e;
         }
     }
@@ -115,7 +122,7 @@ public final class QueryApp implements AutoCloseable {
         try {
             owned.close();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot close the LLM client", e);
+            throw new IllegalStateException("cannot close the LLM client or the embedding batcher", e);
         }
     }
 }

@@ -53,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,10 +61,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The query stream's one stateful step: decode → dedupe → validate → guard → (wait for an LLM slot, fair across
- * tenants) → embed + retrieve (tenant- and ACL-scoped, hybrid) → render → LLM call and checks, asynchronously →
+ * tenants) → asynchronously: embed + retrieve (tenant- and ACL-scoped, hybrid) → render → LLM call → checks →
  * answer + telemetry.
  *
- * <p>The LLM call never runs on the stream thread. {@link #process} records each accepted request in the
+ * <p>Neither the LLM call nor the embedding runs on the stream thread. {@link #process} records each accepted request in the
  * changelogged in-flight store and starts its call when a slot is free; completions land on a concurrent queue and
  * are turned into answers on the stream thread by a short wall-clock punctuator (and while {@code process} waits for
  * room in a full waiting queue: that wait is the backpressure). The answer, the deletion of the in-flight entry and
@@ -101,7 +102,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         this.settings = settings;
         this.capacity = capacity;
         this.requestTopic = requestTopic;
-        this.pipeline = new LlmPipeline(ports.llm(), ports.checks(), ports.checksExecutor());
+        this.pipeline = new LlmPipeline(ports.llm(), ports.checks(), ports.asyncExecutor());
         this.waiting = new TenantQueues(settings.tenantFairness());
     }
 
@@ -267,7 +268,10 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         }
     }
 
-    /** Resolves the template, retrieves, renders and starts the call; runs on the stream thread, holding a slot. */
+    /**
+     * Resolves the template on the stream thread (the template table is a stream-thread store), then embeds,
+     * retrieves, renders, calls the LLM and checks the answer asynchronously, holding the request's slot.
+     */
     private void start(Pending p, long now) {
         p.started = true;
         p.queueMs = Math.max(0, now - p.receivedAtMs());
@@ -281,6 +285,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         PromptTemplate template = chosen.get();
         p.templateId = template.getTemplateId();
         p.templateVersion = template.getVersion();
+        p.requestedModel = template.getModel() == null ? ports.llm().defaultModel() : template.getModel();
         OutputFormat format;
         try {
             format = OutputFormat.of(template.getOutputFields());
@@ -288,35 +293,39 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             failNow(p, "template " + p.templateId + "@" + p.templateVersion + " is invalid: " + e.getMessage());
             return;
         }
-        List<Passage> retrieved = List.of();
-        if (template.getContextHeading() != null) {
-            try {
-                retrieved = retrieve(p, q);
-            } catch (RuntimeException e) {
-                failNow(p, "retrieval failed: " + e.getMessage());
-                return;
-            }
-        }
-        RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
-        p.passages = prompt.passages();
-        p.requestedModel = template.getModel() == null ? ports.llm().defaultModel() : template.getModel();
-        LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), prompt.system(), prompt.user(),
-                q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
-                settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
         try {
-            p.future = pipeline.run(call, format, p.passages);
+            p.future = CompletableFuture
+                    .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
+                    .thenCompose(retrieved -> {
+                        RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
+                        p.passages = prompt.passages();
+                        LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), prompt.system(), prompt.user(),
+                                q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
+                                settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
+                        return pipeline.run(call, format, p.passages);
+                    });
         } catch (RuntimeException e) {
-            p.future = java.util.concurrent.CompletableFuture.failedFuture(e);
+            p.future = CompletableFuture.failedFuture(e);
         }
         p.future.whenComplete((outcome, error) -> completions.add(new Completion(p, outcome, error)));
     }
 
     private List<Passage> retrieve(Pending p, QueryRequested q) {
         long t0 = System.nanoTime();
-        float[] vector = ports.embedder().embed(q.getQuestion());
+        float[] vector;
+        List<ScoredChunk> hits;
+        try {
+            vector = ports.embedder().embed(q.getQuestion());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
+        }
         long t1 = System.nanoTime();
-        List<ScoredChunk> hits = ports.store().search(SearchRequest.hybrid(q.getTenant(), new HashSet<>(q.getAclGroups()),
-                q.getQuestion(), vector, settings.retrievalK()));
+        try {
+            hits = ports.store().search(SearchRequest.hybrid(q.getTenant(), new HashSet<>(q.getAclGroups()),
+                    q.getQuestion(), vector, settings.retrievalK()));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("retrieval failed: " + e.getMessage(), e);
+        }
         long t2 = System.nanoTime();
         p.embedMs = (t1 - t0) / 1_000_000;
         p.retrieveMs = (t2 - t1) / 1_000_000;
@@ -345,7 +354,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     }
 
     private void failNow(Pending p, String reason) {
-        p.future = java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException(reason));
+        p.future = CompletableFuture.failedFuture(new IllegalStateException(reason));
         release(p);
         finish(p, AnswerStatus.FAILED, reason, null, context.currentSystemTimeMs());
     }

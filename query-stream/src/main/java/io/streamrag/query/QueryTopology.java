@@ -59,7 +59,7 @@ public final class QueryTopology {
 
     /** The ports the stream calls: retrieval, the LLM, the guard before retrieval and the checks after the LLM. */
     public record Ports(Embedder embedder, VectorStore store, LlmClient llm, QueryGuard guard, AnswerChecks checks,
-                        CostEstimator cost, Executor checksExecutor) {
+                        CostEstimator cost, Executor asyncExecutor) {
         public Ports {
             Objects.requireNonNull(embedder, "embedder");
             Objects.requireNonNull(store, "store");
@@ -67,7 +67,7 @@ public final class QueryTopology {
             guard = guard == null ? QueryGuard.allowAll() : guard;
             checks = checks == null ? AnswerChecks.none() : checks;
             cost = cost == null ? CostEstimator.free() : cost;
-            checksExecutor = checksExecutor == null ? SHARED_CHECKS_EXECUTOR : checksExecutor;
+            asyncExecutor = asyncExecutor == null ? SHARED_ASYNC_EXECUTOR : asyncExecutor;
         }
 
         public static Ports of(Embedder embedder, VectorStore store, LlmClient llm, AnswerChecks checks) {
@@ -75,8 +75,8 @@ public final class QueryTopology {
         }
     }
 
-    /** Answer checks run on virtual threads: they must not hold the stream thread or the LLM client's threads. */
-    private static final ExecutorService SHARED_CHECKS_EXECUTOR = Executors.newVirtualThreadPerTaskExecutor();
+    /** Embedding, retrieval and answer checks run on virtual threads: never on the stream thread or the LLM client's threads. */
+    private static final ExecutorService SHARED_ASYNC_EXECUTOR = Executors.newVirtualThreadPerTaskExecutor();
 
     public static Topology build(Topics topics, QuerySettings settings, Embedder embedder, VectorStore store,
                                  LlmClient llm, AnswerChecks checks) {
