@@ -20,6 +20,8 @@ final class Contradictions {
             + "|(?:요금|입장료|이용료|비용|수수료|돈)(?:이|가|은|는|도)?\\s?(?:없|들지 않|내지 않)");
     private static final Pattern KO_NEGATION = Pattern.compile(
             "않|(?<![가-힣])안\\s|(?<![가-힣])못\\s|못하|못했|못합|없|아니|아닌|아닙|불가|미지원|미포함|미적용|미제공|불변|불필요|피해야|피하(?:세요|십시오|는|고|라)");
+    /** A Korean predicate carrying the negation ("않습니다", "없는"): dropped whole when comparing content. */
+    private static final Pattern KO_NEGATED_WORD = Pattern.compile("[가-힣]*(?:않|없|못하|못했|못합|아니|아닌|아닙)[가-힣]*");
     private static final Pattern KO_NOT_A_NEGATION = Pattern.compile("관계없이|상관없이|빠짐없이|끊임없이|틀림없이|아니라|없이");
 
     private record Opposites(Pattern a, Pattern b) {
@@ -31,7 +33,7 @@ final class Contradictions {
             en("exceed\\w*|surpass\\w*|more than|at least|minimum", "limit\\w*|at most|up to|maximum|no more than"),
             en("includ\\w*|ship\\w*|contain\\w*|keep\\w*|kept|retain\\w*|add\\w*", "remov\\w*|delet\\w*|exclud\\w*|dropp\\w*|lack\\w*"),
             en("strengthen\\w*|stronger|strong", "weaken\\w*|weaker|weak"),
-            en("all|every|everyone|anyone|everybody", "only|exclusively|solely"),
+            en("all|everyone|anyone|everybody", "only|exclusively|solely"),
             en("before|earlier|prior to", "after|later"),
             en("allow\\w*|permit\\w*|enabl\\w*|accept\\w*|approv\\w*", "prohibit\\w*|forbid\\w*|forbidden|ban\\w*|disabl\\w*|reject\\w*|deni\\w*|deny\\w*"),
             en("requir\\w*|mandatory|compulsory", "optional"),
@@ -40,14 +42,17 @@ final class Contradictions {
             en("true|correct", "false|incorrect"),
             en("always", "never|rarely|sometimes"),
             en("first|earliest", "last|latest|final"),
-            en("open\\w*|online|public|active", "clos\\w*|offline|private|inactive"),
+            en("open\\w*", "clos\\w*|shut\\w*"),
+            en("online", "offline"),
+            en("public", "private"),
+            en("active", "inactive"),
             en("faster|quicker|shorter", "slower|longer"),
             ko("증가|늘어|늘었|늘린|늘리|많아|많은|많다|많이", "감소|줄어|줄었|줄인|줄이|적어|적은|적다|적게"),
             ko("상승|오르|올랐|올라", "하락|내리|내렸|떨어"),
             ko("인상", "인하"),
             ko("확대", "축소"),
             ko("(?<!불)허용|(?<!불)허가", "금지|불허"),
-            ko("(?<!미)포함", "제외"),
+            ko("(?<!미)포함|탑재|유지", "제외|제거|삭제|빠졌|빠진"),
             ko("최대|최고|넘", "최소|최저|제한"),
             ko("튼튼|강해|강한|강화", "약해|약한|약화"),
             ko("모든|누구나|전부|전체", "에게만|에서만|에만|오직|단지"),
@@ -118,6 +123,7 @@ final class Contradictions {
         String out = FREE.matcher(clause).replaceAll(" free ");
         out = KO_NOT_A_NEGATION.matcher(EN_NOT_A_NEGATION.matcher(out).replaceAll(" ")).replaceAll(" ");
         out = EN_NEGATION.matcher(out).replaceAll(" ");
+        out = KO_NEGATED_WORD.matcher(out).replaceAll(" ");
         for (Opposites o : OPPOSITES) {
             out = o.b().matcher(o.a().matcher(out).replaceAll(" ")).replaceAll(" ");
         }

@@ -128,8 +128,8 @@ final class Lexicon {
         } else if (w.length() > 5 && w.endsWith("ly")) {
             w = w.substring(0, w.length() - 2);
         }
-        if (w.length() > 3 && w.endsWith("e")) {
-            w = w.substring(0, w.length() - 1);
+        while (w.length() > 3 && w.endsWith("e")) {
+            w = w.substring(0, w.length() - 1); // guarantee, guaranteed -> guarant
         }
         if (w.length() > 3 && w.charAt(w.length() - 1) == w.charAt(w.length() - 2) && !isVowel(w.charAt(w.length() - 1))) {
             w = w.substring(0, w.length() - 1); // stopped -> stopp -> stop

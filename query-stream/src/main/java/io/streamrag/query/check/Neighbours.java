@@ -10,14 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The words that go with each number in a sentence: up to two content words on each side, stopping at another
+ * The words that go with each number in a sentence: a few content words on each side, stopping at another
  * number or a conjunction, so that "Physics in 1903 and Chemistry in 1911" ties Physics to 1903 and Chemistry to 1911.
  */
 final class Neighbours {
 
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}.,'’\\-]*");
     private static final Pattern NUMBER = Pattern.compile("^\\d[\\d,]*(?:\\.\\d+)?");
-    private static final int REACH = 2;
 
     private Neighbours() {
     }
@@ -35,17 +34,8 @@ final class Neighbours {
         return out;
     }
 
-    /** Number (digits, no separators) to the units of the nearest content word before it and after it. */
-    static Map<String, Set<String>> nearest(String sentence) {
-        return around(sentence, 1);
-    }
-
-    /** Number (digits, no separators) to the units of up to two content words on each side. */
-    static Map<String, Set<String>> of(String sentence) {
-        return around(sentence, REACH);
-    }
-
-    private static Map<String, Set<String>> around(String sentence, int reach) {
+    /** Number (digits, no separators) to the units of up to {@code reach} content words on each side. */
+    static Map<String, Set<String>> around(String sentence, int reach) {
         List<String> tokens = words(sentence);
         Map<String, Set<String>> out = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {

@@ -12,7 +12,7 @@ final class Rates {
     private static final Pattern EN = Pattern.compile(
             "(?i)\\b(?:per|a|an|each|every)\\s+(second|minute|hour|day|week|month|year)s?\\b|\\b(hourly|daily|weekly|monthly|yearly|annually|annual)\\b");
     private static final Pattern KO = Pattern.compile(
-            "(?<![가-힣])(초|분|시간|일|주|월|년|연)(?:당|마다)|1?(초|분|시간|하루|일주일|한 달|한달|1년|일 년|1개월)에(?![가-힣])|(매초|매분|매시간|매일|매주|매월|매달|매년|일간|주간|월간|연간)|(?<![가-힣])(월|연|주|일)\\s?(?=\\d)");
+            "(?<![가-힣])(초|분|시간|일|주|월|년|연)(?:당|마다)|1?(초|분|시간|하루|일주일|한 달|한달|1년|일 년|1개월)에(?![가-힣])|(?<![가-힣])(하루|일주일|한 달)\\s?(?=\\d)|(?<![\\d가-힣])(매초|매분|매시간|매일|매주|매월|매달|매년|일간|주간|월간|연간)|(?<![가-힣])(월|연|주|일)\\s?(?=\\d)");
     private static final Map<String, String> PERIOD = Map.ofEntries(
             Map.entry("second", "second"), Map.entry("minute", "minute"), Map.entry("hour", "hour"), Map.entry("day", "day"),
             Map.entry("week", "week"), Map.entry("month", "month"), Map.entry("year", "year"),

@@ -58,7 +58,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     + "(?:there is|there's) no (?:information|mention)|cannot be (?:determined|answered) from|not (?:mentioned|specified|stated) in the)"
                     + "|(?:문맥|문서|자료|컨텍스트|제공된 정보|주어진 정보)(?:에|에서)?(?:는)?\\s*(?:관련|해당)?\\s*(?:정보|내용|언급)(?:가|이|은|는)?\\s*(?:없|포함되어 있지 않|나와 있지 않)|알 수 없습니다|확인할 수 없습니다|모르겠습니다");
     private static final Pattern CLAUSE = Pattern.compile(
-            ";|,?\\s+(?:but|however|whereas|while|although|though|yet|without)\\s+|(?<=[가-힣])(?:지만|는데|으나|반면(?:에)?)[,\\s]|(?:하지만|그러나|반면에?)\\s|(?<=않고)\\s");
+            ";|,?\\s+(?:but|however|whereas|while|although|though|yet|without)\\s+|,\\s+(?=(?:but )?not\\s)|(?<=[가-힣])(?:지만|는데|으나|반면(?:에)?)[,\\s]|(?:하지만|그러나|반면에?)\\s|(?<=않고)\\s");
     /** Clause boundaries for finding an added claim: contrasts plus "and"-joined statements. */
     private static final Pattern CLAIM_CLAUSE = Pattern.compile(CLAUSE.pattern()
             + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|\\s(?:또한|그리고)\\s");
@@ -331,23 +331,26 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
     }
 
     /**
-     * A number placed next to words that the context attaches to a different number ("Chemistry in 1903" when the
-     * context says "Physics in 1903 ... Chemistry in 1911"): the facts are swapped.
+     * A number placed next to words that a context sentence enumerating several numbers attaches to another one
+     * ("Chemistry in 1903" when the context says "Physics in 1903 and Chemistry in 1911"): the facts are swapped.
      */
     private static Optional<String> swappedAroundNumber(String sentence, Context context) {
-        for (Map.Entry<String, Set<String>> entry : Neighbours.nearest(sentence).entrySet()) {
+        // The context reaches one word further, so a word merely near a number in the answer is not a swap.
+        for (Map.Entry<String, Set<String>> entry : Neighbours.around(sentence, 2).entrySet()) {
             String number = entry.getKey();
-            Set<String> own = context.neighbours.getOrDefault(number, Set.of());
-            if (own.isEmpty()) {
-                continue;
-            }
-            for (String unit : entry.getValue()) {
-                if (own.contains(unit)) {
+            for (Map<String, Set<String>> enumeration : context.neighbours) {
+                Set<String> own = enumeration.get(number);
+                if (own == null || enumeration.size() < 2) {
                     continue;
                 }
-                for (Map.Entry<String, Set<String>> other : context.neighbours.entrySet()) {
-                    if (!other.getKey().equals(number) && other.getValue().contains(unit) && !sentence.contains(other.getKey())) {
-                        return Optional.of("\"" + unit + "\" goes with " + other.getKey() + " in the context, not with " + number);
+                for (String unit : entry.getValue()) {
+                    if (own.contains(unit)) {
+                        continue;
+                    }
+                    for (Map.Entry<String, Set<String>> other : enumeration.entrySet()) {
+                        if (!other.getKey().equals(number) && other.getValue().contains(unit) && !sentence.contains(other.getKey())) {
+                            return Optional.of("\"" + unit + "\" goes with " + other.getKey() + " in the context, not with " + number);
+                        }
                     }
                 }
             }
@@ -363,7 +366,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         List<String> words = Neighbours.words(sentence);
         for (int i = 0; i < words.size(); i++) {
             Matcher m = KO_PARTICLE_WORD.matcher(words.get(i));
-            if (!m.matches() || context.compactText.contains(m.group(1))) {
+            if (!m.matches() || m.group(1).length() < 2 || context.compactText.contains(m.group(1))) {
                 continue;
             }
             String noun = m.group(1);
@@ -453,7 +456,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         final List<String> clauses = new ArrayList<>();
         final List<Set<String>> clausePolarityFree = new ArrayList<>();
         final Set<String> rates = new LinkedHashSet<>();
-        final Map<String, Set<String>> neighbours = new HashMap<>();
+        final List<Map<String, Set<String>>> neighbours = new ArrayList<>();
         final List<List<String>> words = new ArrayList<>();
         final String lowerText;
         final String compactText;
@@ -470,7 +473,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     clausePolarityFree.add(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause)));
                 }
                 rates.addAll(Rates.extract(sentence));
-                Neighbours.of(sentence).forEach((number, near) -> neighbours.computeIfAbsent(number, k -> new HashSet<>()).addAll(near));
+                neighbours.add(Neighbours.around(sentence, 3));
                 words.add(Neighbours.words(sentence));
             }
         }
