@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 final class Lexicon {
 
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’\\-]*");
-    private static final Set<String> STOP = Set.of((
+    private static final Set<String> STOP = new java.util.HashSet<>(List.of((
             "a an the and or but if then than that this these those there here of in on at to for from by with about as "
                     + "into onto over under after before between through during without within is are was were be been being am "
                     + "do does did done has have had having will would shall should can could may might must it its it's they them "
@@ -24,7 +24,11 @@ final class Lexicon {
                     + "why how all any both each few more most other some such only own same so too very just also not no nor "
                     + "yes per via up down out off again further once both either neither each every much many one "
                     + "according based context document documents provided given source sources passage passages text "
-                    + "states stated mentioned says said answer information").split(" "));
+                    + "states stated mentioned says said answer information").split(" ")));
+    /** Auxiliary predicates and fillers that carry no claim of their own. */
+    private static final Set<String> KO_STOP = Set.of("있고", "있으며", "있는", "있어", "있을", "있다", "있습니", "없고", "없는",
+            "없으며", "없습니", "합니", "됩니", "입니", "하며", "하고", "그리고", "또한", "경우", "정도", "대략", "가량", "통해",
+            "위해", "대한", "따라", "같은", "이러한", "해당");
     private static final String[] KO_PARTICLES = {
             "에서부터", "으로부터", "에게서는", "이라는", "이라고", "에서는", "에서도", "으로는", "으로도", "에게는", "까지는", "부터는",
             "에서의", "과의", "와의", "이며", "이고", "에서", "으로", "에게", "한테", "까지", "부터", "보다", "처럼", "만큼", "라는",
@@ -45,10 +49,10 @@ final class Lexicon {
             String word = m.group().replace('’', '\'');
             if (isHangul(word)) {
                 String stem = koreanStem(word);
-                if (stem.length() >= 2) {
+                if (stem.length() >= 2 && !KO_STOP.contains(stem) && stem.chars().noneMatch(Character::isDigit)) {
                     out.add(stem);
                 }
-            } else if (!word.chars().allMatch(Character::isDigit)) {
+            } else if (word.chars().noneMatch(Character::isDigit)) {
                 if (word.endsWith("'s")) {
                     word = word.substring(0, word.length() - 2);
                 }
@@ -124,8 +128,8 @@ final class Lexicon {
         } else if (w.length() > 5 && w.endsWith("ly")) {
             w = w.substring(0, w.length() - 2);
         }
-        if (w.length() > 3 && w.endsWith("e")) {
-            w = w.substring(0, w.length() - 1);
+        while (w.length() > 3 && w.endsWith("e")) {
+            w = w.substring(0, w.length() - 1); // guarantee, guaranteed -> guarant
         }
         if (w.length() > 3 && w.charAt(w.length() - 1) == w.charAt(w.length() - 2) && !isVowel(w.charAt(w.length() - 1))) {
             w = w.substring(0, w.length() - 1); // stopped -> stopp -> stop

@@ -14,8 +14,34 @@ import java.util.regex.Pattern;
  */
 final class Quantities {
 
-    /** A value in the base unit of its class, the number as written ({@code raw}); {@code unit} null when it stands alone. */
-    record Quantity(double value, double raw, String unit, String unitClass, String text) {
+    /**
+     * A value in the base unit of its class, the number as written ({@code raw}); {@code unit} null when it stands
+     * alone. {@code counted}: a number word counting things ("two times", "세 가지"), which an answer may derive by
+     * counting what the context lists, so its absence from the context is weak evidence.
+     */
+    record Quantity(double value, double raw, String unit, String unitClass, String text, boolean counted, String counter) {
+    }
+
+    /** "1년에", "1명당", "1분에": a rate's denominator, not a claim about a value. */
+    private static final Pattern PER_ONE = Pattern.compile("^\\s?[가-힣]{0,2}(?:에|당|마다)(?![가-힣])");
+    private static final Pattern BARE_EN_WORD = Pattern.compile("(?i)\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|twice|half|dozen)\\b");
+    private static final Pattern BARE_KO_WORD = Pattern.compile("(?<![가-힣])(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무)\\s?(번|가지|개|명|권|곳|차례|건)");
+
+    /** Every quantity in the context, with number words counted even without a unit ("twice", "두 번"). */
+    static List<Quantity> extractAll(String text) {
+        List<Quantity> out = new ArrayList<>(extract(text));
+        Matcher w = BARE_EN_WORD.matcher(text);
+        while (w.find()) {
+            double v = EN_WORDS.get(w.group(1).toLowerCase(Locale.ROOT));
+            String word = w.group(1).toLowerCase(Locale.ROOT);
+            out.add(new Quantity(v, v, null, null, w.group(), true, word.equals("twice") ? "times" : null));
+        }
+        Matcher k = BARE_KO_WORD.matcher(text);
+        while (k.find()) {
+            double v = KO_NATIVE.get(k.group(1));
+            out.add(new Quantity(v, v, null, null, k.group(), true, k.group(2)));
+        }
+        return out;
     }
 
     private record Unit(String name, String unitClass, double factor) {
@@ -41,6 +67,8 @@ final class Quantities {
             unit("km", "m", "length", 1000), unit("kilometers", "m", "length", 1000), unit("kilometres", "m", "length", 1000), unit("킬로미터", "m", "length", 1000),
             unit("m", "m", "length", 1), unit("meters", "m", "length", 1), unit("metres", "m", "length", 1), unit("미터", "m", "length", 1),
             unit("cm", "m", "length", 0.01), unit("센티미터", "m", "length", 0.01), unit("mm", "m", "length", 0.001), unit("밀리미터", "m", "length", 0.001),
+            unit("feet", "ft", "length", 1), unit("foot", "ft", "length", 1), unit("ft", "ft", "length", 1), unit("피트", "ft", "length", 1),
+            unit("inches", "in", "length", 1), unit("inch", "in", "length", 1), unit("인치", "in", "length", 1),
             unit("miles", "mi", "length", 1), unit("mile", "mi", "length", 1), unit("마일", "mi", "length", 1),
             unit("kg", "g", "mass", 1000), unit("kilograms", "g", "mass", 1000), unit("킬로그램", "g", "mass", 1000), unit("킬로", "g", "mass", 1000),
             unit("g", "g", "mass", 1), unit("grams", "g", "mass", 1), unit("그램", "g", "mass", 1),
@@ -94,7 +122,8 @@ final class Quantities {
     /** Every quantity in the text; {@code unitless words} ("one") only count when a unit follows them. */
     static List<Quantity> extract(String text) {
         List<Quantity> out = new ArrayList<>();
-        Matcher m = NUMBER.matcher(expandKorean(text));
+        String expanded = expandKorean(text);
+        Matcher m = NUMBER.matcher(expanded);
         while (m.find()) {
             double value = Double.parseDouble(m.group(2).replace(",", "") + (m.group(3) == null ? "" : m.group(3)));
             if (m.group(4) != null) {
@@ -109,27 +138,32 @@ final class Quantities {
                     default -> unitWord;
                 };
             }
-            out.add(quantity(value, unitWord, m.group().strip()));
+            if (value == 1 && PER_ONE.matcher(expanded.substring(m.end())).find()) {
+                continue;
+            }
+            out.add(quantity(value, unitWord, m.group().strip(), false, unitWord));
         }
         Matcher w = EN_WORD_NUMBER.matcher(text);
         while (w.find()) {
-            out.add(quantity(EN_WORDS.get(w.group(1).toLowerCase(Locale.ROOT)), w.group(2).toLowerCase(Locale.ROOT), w.group()));
+            out.add(quantity(EN_WORDS.get(w.group(1).toLowerCase(Locale.ROOT)), w.group(2).toLowerCase(Locale.ROOT), w.group(), false,
+                    w.group(2).toLowerCase(Locale.ROOT)));
         }
         Matcher k = KO_NATIVE_NUMBER.matcher(text);
         while (k.find()) {
             String counter = k.group(2);
-            out.add(quantity(KO_NATIVE.get(k.group(1)), UNITS.containsKey(counter) ? counter : null, k.group()));
+            out.add(quantity(KO_NATIVE.get(k.group(1)), UNITS.containsKey(counter) ? counter : null, k.group(), true, counter));
         }
         return out;
     }
 
-    private static Quantity quantity(double value, String unitWord, String text) {
+    private static Quantity quantity(double value, String unitWord, String text, boolean counted, String counter) {
         // "3년" is a duration, "2024년" a calendar year.
         Unit unit = unitWord == null ? null : "년".equals(unitWord) && value < 1000 ? UNITS.get("years") : UNITS.get(unitWord);
         if (unit == null) {
-            return new Quantity(value, value, null, null, text);
+            return new Quantity(value, value, null, null, text, counted, counter);
         }
-        return new Quantity(value * unit.factor(), value, unit.name(), unit.unitClass(), text);
+        return new Quantity(value * unit.factor(), value, unit.name(), unit.unitClass(), text,
+                counted && unit.unitClass().equals("ratio"), counter);
     }
 
     private static final Pattern KOREAN_COMPOUND = Pattern.compile(

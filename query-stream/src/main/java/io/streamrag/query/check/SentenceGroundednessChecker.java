@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -35,7 +37,11 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
     static final int MAX_CONTEXT_SENTENCES = 160;
     static final double CAP_HARD = 0.15;
     static final double CAP_ENTITY = 0.35;
-    static final double CAP_NOVEL_STEMS = 0.45;
+    static final double CAP_NEW_CLAUSE = 0.45;
+    /** A clause whose words are mostly absent from the context is an added claim. */
+    static final double NEW_CLAUSE_COVERAGE = 0.34;
+    /** Korean paraphrases change endings and verbs more, so less of a restated clause survives as bigrams. */
+    static final double NEW_CLAUSE_COVERAGE_KO = 0.2;
 
     private static final Pattern CITATION = Pattern.compile(
             "\\[[^\\]\\n]{0,60}]|【[^】]{0,60}】|\\((?:source|sources|출처|doc|docs|document|문서|ref|see)\\b[^)]{0,80}\\)|\\^\\d+", Pattern.CASE_INSENSITIVE);
@@ -52,9 +58,13 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     + "(?:there is|there's) no (?:information|mention)|cannot be (?:determined|answered) from|not (?:mentioned|specified|stated) in the)"
                     + "|(?:문맥|문서|자료|컨텍스트|제공된 정보|주어진 정보)(?:에|에서)?(?:는)?\\s*(?:관련|해당)?\\s*(?:정보|내용|언급)(?:가|이|은|는)?\\s*(?:없|포함되어 있지 않|나와 있지 않)|알 수 없습니다|확인할 수 없습니다|모르겠습니다");
     private static final Pattern CLAUSE = Pattern.compile(
-            ";|,?\\s+(?:but|however|whereas|while|although|though|yet)\\s+|(?<=[가-힣])(?:지만|는데|으나|반면(?:에)?)[,\\s]|(?:하지만|그러나|반면에?)\\s");
+            ";|,?\\s+(?:but|however|whereas|while|although|though|yet|without)\\s+|,\\s+(?=(?:but )?not\\s)|(?<=[가-힣])(?:지만|는데|으나|반면(?:에)?)[,\\s]|(?:하지만|그러나|반면에?)\\s|(?<=않고)\\s");
+    /** Clause boundaries for finding an added claim: contrasts plus "and"-joined statements. */
+    private static final Pattern CLAIM_CLAUSE = Pattern.compile(CLAUSE.pattern()
+            + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|\\s(?:또한|그리고)\\s");
+    private static final Pattern KO_PARTICLE_WORD = Pattern.compile("^([가-힣]+?)(에서|에게|으로|이|가|은|는|을|를|에|로|와|과|의|도)$");
     private static final Pattern PROPER = Pattern.compile(
-            "(?<![\\p{L}\\p{N}])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![\\p{L}])");
+            "(?<![A-Za-z0-9])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![A-Za-z])");
 
     private final Embedder embedder;
     private final double threshold;
@@ -162,8 +172,9 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         boolean korean = "ko".equals(Languages.detect(sentence));
         Set<String> units = units(sentence);
         double coverage = units.isEmpty() ? 1.0 : units.stream().filter(context.units::contains).count() / (double) units.size();
+        // Paraphrases keep well over half of the words (Korean: of the stem bigrams), so coverage saturates there.
         double semantic = korean ? clamp((similarity - 0.55) / 0.35) : clamp((similarity - 0.3) / 0.5);
-        double support = korean ? 0.15 * semantic + 0.85 * coverage : 0.45 * semantic + 0.55 * coverage;
+        double support = korean ? 0.15 * semantic + 0.85 * clamp(coverage / 0.6) : 0.4 * semantic + 0.6 * clamp(coverage / 0.7);
         List<String> reasons = new ArrayList<>();
 
         double cap = 1.0;
@@ -182,11 +193,25 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             cap = Math.min(cap, CAP_ENTITY);
             reasons.add("names not in the context: " + String.join(", ", entities));
         }
-        List<String> novelStems = novelKoreanStems(sentence, context);
-        long koreanStems = Lexicon.stems(sentence).stream().filter(Lexicon::isHangul).count();
-        if (koreanStems > 0 && novelStems.size() * 3 >= koreanStems && novelStems.size() >= 2) {
-            cap = Math.min(cap, CAP_NOVEL_STEMS);
-            reasons.add("words not in the context: " + String.join(", ", novelStems));
+        Optional<String> substituted = koreanSubstitution(sentence, context);
+        if (substituted.isPresent()) {
+            cap = Math.min(cap, CAP_ENTITY);
+            reasons.add(substituted.get());
+        }
+        Optional<String> swapped = swappedAroundNumber(sentence, context);
+        if (swapped.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(swapped.get());
+        }
+        Optional<String> rate = rateProblem(sentence, context);
+        if (rate.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(rate.get());
+        }
+        Optional<String> added = addedClause(sentence, context);
+        if (added.isPresent()) {
+            cap = Math.min(cap, CAP_NEW_CLAUSE);
+            reasons.add(added.get());
         }
         support = round(Math.min(support, cap));
         boolean supported = support >= threshold;
@@ -219,7 +244,9 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     break;
                 }
             }
-            if (!supported) {
+            boolean countedElsewhere = q.counted() && context.quantities.stream()
+                    .anyMatch(c -> c.counter() != null && c.counter().equals(q.counter()));
+            if (!supported && (sameNumber || !q.counted() || countedElsewhere)) {
                 (sameNumber ? wrongUnit : missing).add(q.text());
             }
         }
@@ -233,32 +260,148 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
     }
 
-    /** The answer clause's best-matching context clause, compared for polarity when they share most words. */
+    /**
+     * Compares each answer clause for polarity with every context clause that says the same thing apart from
+     * polarity words: most of the smaller clause's words shared, at least two of them or all of a short clause.
+     */
     private static Optional<String> contradiction(String sentence, Context context) {
         for (String clause : CLAUSE.split(sentence)) {
-            Set<String> units = units(clause);
-            if (units.size() < 2) {
+            Set<String> units = units(Contradictions.withoutPolarity(clause));
+            if (units.isEmpty()) {
                 continue;
             }
-            String best = null;
-            double bestOverlap = 0;
-            for (String candidate : context.clauses) {
-                Set<String> other = context.clauseUnits.get(candidate);
+            // Candidates: the clause that restates this one best (Jaccard), and short clauses it fully contains
+            // ("closed on Mondays" inside "open on Mondays from 9 to 6").
+            List<Integer> candidates = new ArrayList<>();
+            int best = -1;
+            double bestJaccard = 0.3;
+            for (int i = 0; i < context.clauses.size(); i++) {
+                Set<String> other = context.clausePolarityFree.get(i);
+                if (other.isEmpty()) {
+                    continue;
+                }
                 long shared = units.stream().filter(other::contains).count();
-                double overlap = shared / (double) units.size();
-                if (overlap > bestOverlap) {
-                    bestOverlap = overlap;
-                    best = candidate;
+                double jaccard = shared / (double) (units.size() + other.size() - shared);
+                if (shared >= 2 && jaccard > bestJaccard) {
+                    bestJaccard = jaccard;
+                    best = i;
+                }
+                if (shared == other.size()) {
+                    candidates.add(i);
                 }
             }
-            if (best != null && bestOverlap >= 0.5) {
-                Optional<String> why = Contradictions.between(clause, best);
+            if (best >= 0) {
+                candidates.add(best);
+            }
+            for (int i : candidates) {
+                Optional<String> why = Contradictions.between(clause, context.clauses.get(i));
                 if (why.isPresent()) {
-                    return Optional.of(why.get() + ": \"" + abbreviate(best) + "\"");
+                    return Optional.of(why.get() + ": \"" + abbreviate(context.clauses.get(i)) + "\"");
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** A clause of three or more words of which only a third appear in the context: an added claim. */
+    private static Optional<String> addedClause(String sentence, Context context) {
+        for (String clause : CLAIM_CLAUSE.split(sentence)) {
+            Set<String> units = units(clause);
+            boolean korean = "ko".equals(Languages.detect(clause));
+            if (units.size() < (korean ? 4 : 3)) {
+                continue;
+            }
+            double coverage = units.stream().filter(context.units::contains).count() / (double) units.size();
+            if (coverage < (korean ? NEW_CLAUSE_COVERAGE_KO : NEW_CLAUSE_COVERAGE)) {
+                return Optional.of("claim not in the context: \"" + abbreviate(clause.strip()) + "\"");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** "per week" where the context says "per day": a rate in a period the context never uses. */
+    private static Optional<String> rateProblem(String sentence, Context context) {
+        Set<String> rates = Rates.extract(sentence);
+        if (rates.isEmpty() || context.rates.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> foreign = rates.stream().filter(r -> !context.rates.contains(r)).toList();
+        return foreign.isEmpty() ? Optional.empty()
+                : Optional.of("rate per " + String.join(", ", foreign) + " where the context says per " + String.join(", ", context.rates));
+    }
+
+    /**
+     * A number placed next to words that a context sentence enumerating several numbers attaches to another one
+     * ("Chemistry in 1903" when the context says "Physics in 1903 and Chemistry in 1911"): the facts are swapped.
+     */
+    private static Optional<String> swappedAroundNumber(String sentence, Context context) {
+        // The context reaches one word further, so a word merely near a number in the answer is not a swap.
+        for (Map.Entry<String, Set<String>> entry : Neighbours.around(sentence, 2).entrySet()) {
+            String number = entry.getKey();
+            for (Map<String, Set<String>> enumeration : context.neighbours) {
+                Set<String> own = enumeration.get(number);
+                if (own == null || enumeration.size() < 2) {
+                    continue;
+                }
+                for (String unit : entry.getValue()) {
+                    if (own.contains(unit)) {
+                        continue;
+                    }
+                    for (Map.Entry<String, Set<String>> other : enumeration.entrySet()) {
+                        if (!other.getKey().equals(number) && other.getValue().contains(unit) && !sentence.contains(other.getKey())) {
+                            return Optional.of("\"" + unit + "\" goes with " + other.getKey() + " in the context, not with " + number);
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A Korean noun that takes the place of another in an otherwise identical phrase ("대부분 페루에 있습니다"
+     * against "대부분 브라질에 있습니다"): same particle, same neighbouring word, a noun the context never uses.
+     */
+    private static Optional<String> koreanSubstitution(String sentence, Context context) {
+        List<String> words = Neighbours.words(sentence);
+        for (int i = 0; i < words.size(); i++) {
+            Matcher m = KO_PARTICLE_WORD.matcher(words.get(i));
+            if (!m.matches() || m.group(1).length() < 2 || context.compactText.contains(m.group(1))) {
+                continue;
+            }
+            String noun = m.group(1);
+            String particle = particleGroup(m.group(2));
+            String before = i > 0 ? Lexicon.koreanStem(words.get(i - 1)) : null;
+            String after = i + 1 < words.size() ? Lexicon.koreanStem(words.get(i + 1)) : null;
+            for (List<String> contextWords : context.words) {
+                for (int j = 0; j < contextWords.size(); j++) {
+                    Matcher c = KO_PARTICLE_WORD.matcher(contextWords.get(j));
+                    if (!c.matches() || !particleGroup(c.group(2)).equals(particle) || c.group(1).equals(noun)) {
+                        continue;
+                    }
+                    boolean sameBefore = before != null && j > 0 && before.equals(Lexicon.koreanStem(contextWords.get(j - 1)));
+                    boolean sameAfter = after != null && j + 1 < contextWords.size()
+                            && after.equals(Lexicon.koreanStem(contextWords.get(j + 1)));
+                    boolean edgeBefore = before == null && j == 0;
+                    boolean edgeAfter = after == null && j + 1 == contextWords.size();
+                    if ((sameBefore || edgeBefore) && (sameAfter || edgeAfter)) {
+                        return Optional.of("\"" + noun + "\" where the context says \"" + c.group(1) + "\"");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String particleGroup(String particle) {
+        return switch (particle) {
+            case "이", "가" -> "subject";
+            case "은", "는" -> "topic";
+            case "을", "를" -> "object";
+            case "로", "으로" -> "direction";
+            case "와", "과" -> "with";
+            default -> particle;
+        };
     }
 
     private static List<String> novelEntities(String sentence, Context context) {
@@ -279,21 +422,6 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             }
         }
         return new ArrayList<>(out);
-    }
-
-    private static List<String> novelKoreanStems(String sentence, Context context) {
-        List<String> out = new ArrayList<>();
-        for (String stem : Lexicon.stems(sentence)) {
-            if (!Lexicon.isHangul(stem) || context.compactText.contains(stem)) {
-                continue;
-            }
-            Set<String> bigrams = Lexicon.hangulBigrams(stem);
-            long known = bigrams.stream().filter(context.units::contains).count();
-            if (known * 2 < bigrams.size() || bigrams.isEmpty()) {
-                out.add(stem);
-            }
-        }
-        return out;
     }
 
     /** Comparable units: English stems, Korean stems' character bigrams (and one-syllable... none). */
@@ -326,7 +454,10 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         final Set<String> units = new HashSet<>();
         final List<Quantities.Quantity> quantities = new ArrayList<>();
         final List<String> clauses = new ArrayList<>();
-        final java.util.Map<String, Set<String>> clauseUnits = new java.util.HashMap<>();
+        final List<Set<String>> clausePolarityFree = new ArrayList<>();
+        final Set<String> rates = new LinkedHashSet<>();
+        final List<Map<String, Set<String>>> neighbours = new ArrayList<>();
+        final List<List<String>> words = new ArrayList<>();
         final String lowerText;
         final String compactText;
 
@@ -335,15 +466,15 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             lowerText = text.toLowerCase(Locale.ROOT);
             compactText = text.replaceAll("\\s+", "");
             units.addAll(SentenceGroundednessChecker.units(text));
-            quantities.addAll(Quantities.extract(text));
+            quantities.addAll(Quantities.extractAll(text));
             for (String sentence : sentences) {
                 for (String clause : CLAUSE.split(sentence)) {
                     clauses.add(clause);
-                    clauseUnits.put(clause, SentenceGroundednessChecker.units(clause));
+                    clausePolarityFree.add(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause)));
                 }
-                // The whole sentence too: a clause of the answer may restate a sentence with its condition.
-                clauses.add(sentence);
-                clauseUnits.put(sentence, SentenceGroundednessChecker.units(sentence));
+                rates.addAll(Rates.extract(sentence));
+                neighbours.add(Neighbours.around(sentence, 3));
+                words.add(Neighbours.words(sentence));
             }
         }
     }
