@@ -29,9 +29,14 @@ class ChatModelLlmClient implements LlmClient {
     private final String provider;
     private final String defaultModel;
     private final ExecutorService executor;
+    private final double defaultTemperature;
+    private final int defaultMaxOutputTokens;
 
-    ChatModelLlmClient(ChatModel model, String provider, String defaultModel) {
+    /** {@code defaultTemperature} < 0 or {@code defaultMaxOutputTokens} <= 0: the server's own default. */
+    ChatModelLlmClient(ChatModel model, String provider, String defaultModel, double defaultTemperature, int defaultMaxOutputTokens) {
         this.model = model;
+        this.defaultTemperature = defaultTemperature;
+        this.defaultMaxOutputTokens = defaultMaxOutputTokens;
         this.provider = provider;
         this.defaultModel = defaultModel;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(provider + "-call-", 0).factory());
@@ -70,11 +75,13 @@ class ChatModelLlmClient implements LlmClient {
                 ? String.valueOf(request.question()) : request.userPrompt()));
         String modelName = request.model() == null || request.model().isBlank() ? defaultModel : request.model();
         var parameters = ChatRequestParameters.builder().modelName(modelName);
-        if (request.maxOutputTokens() > 0) {
-            parameters.maxOutputTokens(request.maxOutputTokens());
+        int maxOutputTokens = request.maxOutputTokens() > 0 ? request.maxOutputTokens() : defaultMaxOutputTokens;
+        if (maxOutputTokens > 0) {
+            parameters.maxOutputTokens(maxOutputTokens);
         }
-        if (request.temperature() >= 0) {
-            parameters.temperature(request.temperature());
+        double temperature = request.temperature() >= 0 ? request.temperature() : defaultTemperature;
+        if (temperature >= 0) {
+            parameters.temperature(temperature);
         }
         ChatResponse response = model.chat(ChatRequest.builder().messages(messages).parameters(parameters.build()).build());
         if (response == null || response.aiMessage() == null || response.aiMessage().text() == null) {

@@ -21,10 +21,11 @@ public final class LlmClients {
             case OFFLINE -> new OfflineExtractiveAnswerer();
             case MISTRAL -> new MistralLlmClient(config.mistralBaseUrl(), config.mistralApiKey().orElseThrow(
                     () -> new IllegalStateException("mistral needs mistral.api.key")),
-                    model == null ? LlmConfig.DEFAULT_MISTRAL_MODEL : model, config.timeout());
+                    model == null ? LlmConfig.DEFAULT_MISTRAL_MODEL : model, config.timeout(), config.temperature(),
+                    config.maxOutputTokens());
             case OPENAI -> new OpenAiCompatibleLlmClient(config.openAiBaseUrl().orElseThrow(
                     () -> new IllegalStateException("openai needs llm.openai.base.url")), config.openAiApiKey(),
-                    model == null ? config.model() : model, config.timeout());
+                    model == null ? config.model() : model, config.timeout(), config.temperature(), config.maxOutputTokens());
         };
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * One chat completion: a system prompt (instruction, examples, output indicator), the user prompt (context and
  * input), the model (null: the client's default), an output budget and the instant after which the answer is
  * useless. {@code contextPassages} carries the retrieved passages separately so that an extractive answerer
- * can work without a model.
+ * can work without a model. {@code maxOutputTokens <= 0} or {@code temperature < 0}: the client's configured
+ * default ({@code llm.max.output.tokens}, {@code llm.temperature}).
  */
 public record LlmRequest(
         String requestId,

@@ -11,6 +11,12 @@ public final class MistralLlmClient extends ChatModelLlmClient {
     public static final String PROVIDER = "mistral";
 
     public MistralLlmClient(URI baseUrl, String apiKey, String defaultModel, Duration timeout) {
+        this(baseUrl, apiKey, defaultModel, timeout, -1, 0);
+    }
+
+    /** With the temperature and output budget used when a request leaves them unset (< 0, <= 0). */
+    public MistralLlmClient(URI baseUrl, String apiKey, String defaultModel, Duration timeout, double defaultTemperature,
+                            int defaultMaxOutputTokens) {
         super(MistralAiChatModel.builder()
                 .baseUrl(baseUrl.toString())
                 .apiKey(apiKey)
@@ -20,7 +26,7 @@ public final class MistralLlmClient extends ChatModelLlmClient {
                 .httpClientBuilder(StatusMappingHttpClient.builder().connectTimeout(timeout).readTimeout(timeout))
                 .logRequests(false)
                 .logResponses(false)
-                .build(), PROVIDER, defaultModel);
+                .build(), PROVIDER, defaultModel, defaultTemperature, defaultMaxOutputTokens);
     }
 
     @Override

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
 /**
  * No model at all: the answer is made of the retrieved sentences that share the most with the question, in
  * their original order, each followed by the number of its passage ({@code [2]}). Overlap is counted on
- * character bigrams inside words, which works for Korean (where particles glue onto nouns: 환불은 / 환불) as well
- * as for English inflections, weighted by how rare a bigram is among the candidate sentences so that common
- * ones ("th", "하다") count little. When no sentence is relevant enough it says the context does not hold the
+ * character bigrams inside words, after stripping one Korean particle or ending (환불은 / 환불을 / 환불), so it
+ * works for Korean as well as for English inflections, weighted by how rare a bigram is among the candidate
+ * sentences so that common ones ("th", "하다") count little. When no sentence is relevant enough it says the context does not hold the
  * answer. It labels itself {@code offline-extractive} / {@code extractive-v1}; it does not follow instructions,
  * produce structured outputs or paraphrase.
  */
@@ -42,7 +42,16 @@ public final class OfflineExtractiveAnswerer implements LlmClient {
             "and", "or", "it", "its", "this", "that", "these", "those", "there", "can", "could", "should", "would",
             "will", "i", "you", "we", "they", "me", "my", "your", "our", "about", "tell", "please", "much", "many",
             "무엇", "무엇인가요", "무엇입니까", "뭐", "뭔가요", "어떤", "어떻게", "언제", "어디", "어디서", "누가", "누구",
-            "왜", "얼마", "얼마나", "몇", "있나요", "있습니까", "인가요", "입니까", "알려줘", "알려주세요", "무엇을");
+            "왜", "얼마", "얼마나", "몇", "있나요", "있습니까", "인가요", "입니까", "알려줘", "알려주세요", "무엇을",
+            "되", "수", "것", "등", "및", "더", "하", "있", "없");
+    /** Korean particles and endings, longest first: stripped so that 기간은 / 기간을 / 기간 meet on the stem. */
+    private static final List<String> KOREAN_SUFFIXES = List.of(
+            "으로부터", "로부터", "에서는", "에게서", "입니까", "습니까", "인가요", "됩니까", "되나요", "합니까", "합니다",
+            "입니다", "됩니다", "있나요", "없나요", "했나요", "까지는", "에서", "에게", "으로", "까지", "부터", "처럼", "보다",
+            "이나", "이라", "라는", "이란", "하는", "하고", "하면", "해야", "나요", "가요", "까요", "은", "는", "을", "를",
+            "의", "에", "로", "와", "과", "이", "가", "도", "만", "요", "다");
+    /** One-syllable endings that also end nouns (바다, 아이): stripped only from longer words. */
+    private static final Set<String> SHORT_SAFE = Set.of("은", "는", "을", "를", "의", "에", "로", "와", "과");
 
     @Override
     public CompletableFuture<LlmResponse> complete(LlmRequest request) {
@@ -113,6 +122,10 @@ public final class OfflineExtractiveAnswerer implements LlmClient {
             if (STOP_WORDS.contains(word)) {
                 continue;
             }
+            word = stem(word);
+            if (STOP_WORDS.contains(word)) {
+                continue;
+            }
             if (word.length() == 1) {
                 grams.add(word);
             }
@@ -121,6 +134,20 @@ public final class OfflineExtractiveAnswerer implements LlmClient {
             }
         }
         return grams;
+    }
+
+    /** Strips one Korean particle or ending; other words are returned as they are. */
+    static String stem(String word) {
+        if (word.length() < 2 || Character.UnicodeScript.of(word.codePointAt(word.length() - 1)) != Character.UnicodeScript.HANGUL) {
+            return word;
+        }
+        for (String suffix : KOREAN_SUFFIXES) {
+            int rest = word.length() - suffix.length();
+            if (word.endsWith(suffix) && rest >= (suffix.length() > 1 || SHORT_SAFE.contains(suffix) ? 1 : 2)) {
+                return word.substring(0, rest);
+            }
+        }
+        return word;
     }
 
     /** Smoothed inverse document frequency of each question bigram over the candidate sentences. */

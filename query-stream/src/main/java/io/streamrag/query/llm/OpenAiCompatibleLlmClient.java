@@ -15,6 +15,12 @@ public final class OpenAiCompatibleLlmClient extends ChatModelLlmClient {
     public static final String PROVIDER = "openai-compatible";
 
     public OpenAiCompatibleLlmClient(URI baseUrl, Optional<String> apiKey, String defaultModel, Duration timeout) {
+        this(baseUrl, apiKey, defaultModel, timeout, -1, 0);
+    }
+
+    /** With the temperature and output budget used when a request leaves them unset (< 0, <= 0). */
+    public OpenAiCompatibleLlmClient(URI baseUrl, Optional<String> apiKey, String defaultModel, Duration timeout,
+                                     double defaultTemperature, int defaultMaxOutputTokens) {
         super(OpenAiChatModel.builder()
                 .baseUrl(baseUrl.toString())
                 .apiKey(apiKey.orElse("none"))
@@ -24,7 +30,7 @@ public final class OpenAiCompatibleLlmClient extends ChatModelLlmClient {
                 .httpClientBuilder(StatusMappingHttpClient.builder().connectTimeout(timeout).readTimeout(timeout))
                 .logRequests(false)
                 .logResponses(false)
-                .build(), PROVIDER, defaultModel);
+                .build(), PROVIDER, defaultModel, defaultTemperature, defaultMaxOutputTokens);
     }
 
     @Override

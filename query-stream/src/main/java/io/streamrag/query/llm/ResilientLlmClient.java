@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 
 /**
@@ -21,7 +22,8 @@ import java.util.random.RandomGenerator;
  *   <li>routing: a request naming no model goes to the cheap model when one is configured and the request is
  *   simple (short question, small context), else to the provider's default model;</li>
  *   <li>retries of rate-limited, server-error and timed-out attempts with exponential backoff and jitter, waiting
- *   at least the server's Retry-After; waits are scheduled, never slept;</li>
+ *   at least the server's Retry-After (a Retry-After longer than the longest backoff ends the retries); waits
+ *   are scheduled, never slept;</li>
  *   <li>the request's deadline bounds everything: no attempt starts after it, a running attempt is cancelled at
  *   it, and a retry whose wait would end after it is not made;</li>
  *   <li>a {@link CircuitBreaker} that fails fast with {@code CIRCUIT_OPEN} while the provider is down;</li>
@@ -86,7 +88,15 @@ public final class ResilientLlmClient implements LlmClient {
     @Override
     public CompletableFuture<LlmResponse> complete(LlmRequest request) {
         CompletableFuture<LlmResponse> result = new CompletableFuture<>();
-        attempt(route(request), 1, result);
+        AtomicReference<CompletableFuture<LlmResponse>> inFlight = new AtomicReference<>();
+        // A caller that gives up (cancels) also stops the running attempt and any retry still to come.
+        result.whenComplete((response, error) -> {
+            CompletableFuture<LlmResponse> running = inFlight.get();
+            if (error instanceof CancellationException && running != null) {
+                running.cancel(true);
+            }
+        });
+        attempt(route(request), 1, result, inFlight);
         return result;
     }
 
@@ -109,7 +119,8 @@ public final class ResilientLlmClient implements LlmClient {
         return breaker.state();
     }
 
-    private void attempt(LlmRequest request, int attempt, CompletableFuture<LlmResponse> result) {
+    private void attempt(LlmRequest request, int attempt, CompletableFuture<LlmResponse> result,
+                         AtomicReference<CompletableFuture<LlmResponse>> inFlight) {
         if (result.isDone()) {
             return; // cancelled by the caller
         }
@@ -125,6 +136,7 @@ public final class ResilientLlmClient implements LlmClient {
         }
         AtomicBoolean cancelledAtDeadline = new AtomicBoolean();
         CompletableFuture<LlmResponse> call = primary.complete(request);
+        inFlight.set(call);
         ScheduledFuture<?> watchdog = watch(request, call, cancelledAtDeadline);
         call.whenComplete((response, error) -> {
             if (watchdog != null) {
@@ -150,7 +162,12 @@ public final class ResilientLlmClient implements LlmClient {
                         + delay + " ms would pass the deadline; last error: " + failure.getMessage(), failure.retryAfterMs(), failure), result);
                 return;
             }
-            delayer.after(delay, () -> attempt(request, attempt + 1, result));
+            if (failure.retryAfterMs() > policy.retryMax().toMillis()) {
+                giveUp(request, attempt, new LlmException(failure.kind(), "the server asks to wait " + failure.retryAfterMs()
+                        + " ms, longer than llm retries wait; " + failure.getMessage(), failure.retryAfterMs(), failure), result);
+                return;
+            }
+            delayer.after(delay, () -> attempt(request, attempt + 1, result, inFlight));
         });
     }
 

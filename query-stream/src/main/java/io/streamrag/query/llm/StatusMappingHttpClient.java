@@ -20,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 /**
  * The HTTP transport under the langchain4j chat models. langchain4j's own JDK client turns an error status into
@@ -35,8 +36,11 @@ final class StatusMappingHttpClient implements HttpClient {
     private final JdkHttpClient streaming;
 
     private StatusMappingHttpClient(Builder builder) {
+        // HTTP/1.1: every server we talk to speaks it; the JDK's h2c upgrade attempt only costs a round trip.
+        // Virtual threads for the client's own callbacks, so hundreds of calls in flight add no platform threads.
         java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1);
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newVirtualThreadPerTaskExecutor());
         if (builder.connectTimeout != null) {
             jdk.connectTimeout(builder.connectTimeout);
         }

@@ -56,6 +56,25 @@ class MistralLlmClientTest {
     }
 
     @Test
+    void shouldSendConfiguredDefaults_whenRequestLeavesTemperatureAndBudgetUnset() throws Exception {
+        // given
+        LlmRequest base = LlmRequests.refundQuestion(null);
+        LlmRequest unset = new LlmRequest(base.requestId(), base.tenant(), null, base.systemPrompt(), base.userPrompt(),
+                base.question(), base.contextPassages(), 0, -1, null);
+
+        // when
+        try (MistralLlmClient configured = new MistralLlmClient(stub.baseUrl(), "test-key", "mistral-small-latest",
+                Duration.ofSeconds(5), 0.7, 99)) {
+            configured.complete(unset).get(10, TimeUnit.SECONDS);
+        }
+
+        // then
+        var sent = new com.fasterxml.jackson.databind.ObjectMapper().readTree(stub.lastRequestBody());
+        assertThat(sent.path("max_tokens").asInt()).isEqualTo(99);
+        assertThat(sent.path("temperature").asDouble()).isEqualTo(0.7);
+    }
+
+    @Test
     void shouldFailRateLimitedWithRetryAfter_whenServerAnswers429() {
         // given
         stub.enqueue(MistralWireStub.Fault.rateLimited(2));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.streamrag.platform.text.Languages;
 import io.streamrag.platform.text.Sentences;
 import io.streamrag.platform.text.Tokens;
 import io.streamrag.query.llm.OfflineExtractiveAnswerer;
@@ -101,6 +102,7 @@ public final class MistralWireStub implements AutoCloseable {
     private final Queue<String> models = new ConcurrentLinkedQueue<>();
     private final Set<HttpExchange> hanging = ConcurrentHashMap.newKeySet();
     private volatile Duration latency;
+    private volatile String lastRequestBody = "";
 
     private MistralWireStub(int port, String apiKey, Duration latency) throws IOException {
         this.apiKey = apiKey;
@@ -160,6 +162,11 @@ public final class MistralWireStub implements AutoCloseable {
         return List.copyOf(models);
     }
 
+    /** The JSON body of the last authorized chat request, as received. */
+    public String lastRequestBody() {
+        return lastRequestBody;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readAllBytes();
@@ -172,6 +179,7 @@ public final class MistralWireStub implements AutoCloseable {
                 respond(exchange, 401, "application/json", error("Unauthorized", "unauthorized"), -1);
                 return;
             }
+            lastRequestBody = new String(body, StandardCharsets.UTF_8);
             Fault fault = always.get() != null ? always.get() : script.poll();
             JsonNode request;
             try {
@@ -270,7 +278,8 @@ public final class MistralWireStub implements AutoCloseable {
         List<String[]> block = new ArrayList<>();
         for (String line : (prompt + "\n").split("\\R", -1)) {
             Matcher m = FIELD_LINE.matcher(line);
-            if (m.matches() && !line.strip().startsWith("[")) {
+            boolean header = m.matches() && m.group(2).isBlank() && block.isEmpty();
+            if (m.matches() && !header && !line.strip().startsWith("[")) {
                 block.add(new String[]{m.group(1).strip(), m.group(2).strip()});
             } else {
                 if (block.size() >= 2) {
@@ -306,7 +315,7 @@ public final class MistralWireStub implements AutoCloseable {
             int low = Integer.parseInt(range.group(1));
             int high = Integer.parseInt(range.group(2));
             int middle = (low + high) / 2;
-            return Integer.toString(Math.max(low, Math.min(high, middle + Integer.signum(mood) * Math.max(1, (high - low) / 2))));
+            return Integer.toString(Math.min(high, middle + (mood != 0 ? 1 : 0))); // a clear feeling reads stronger
         }
         String[] options = bare.split("\\s*[|/,]\\s*");
         if (options.length >= 2 && options.length <= 6 && bare.length() <= 60) {
@@ -324,7 +333,8 @@ public final class MistralWireStub implements AutoCloseable {
         if (!contextSentences.isEmpty()) {
             return contextSentences.getFirst();
         }
-        return input.isEmpty() ? "-" : "입력 문장: " + input;
+        return "ko".equals(Languages.detect(input)) ? "'" + input + "'라는 표현에 근거한 판단입니다."
+                : "Judged from the wording: '" + input + "'.";
     }
 
     /** The text of the user message after a context header (or from its first [n] passage marker) up to the question. */
@@ -355,9 +365,11 @@ public final class MistralWireStub implements AutoCloseable {
         String[] lines = user.split("\\R");
         for (int i = lines.length - 1; i >= 0; i--) {
             String line = lines[i].strip();
-            if (!line.isEmpty() && !FIELD_LINE.matcher(line).matches()) {
-                return line;
+            if (line.isEmpty()) {
+                continue;
             }
+            Matcher field = FIELD_LINE.matcher(line);
+            return field.matches() && !field.group(2).isBlank() ? field.group(2).strip() : line;
         }
         return user.strip();
     }

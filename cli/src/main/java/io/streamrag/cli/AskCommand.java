@@ -1,0 +1,180 @@
+package io.streamrag.cli;
+
+import io.streamrag.events.AnswerStatus;
+import io.streamrag.events.Citation;
+import io.streamrag.events.QueryAnswered;
+import io.streamrag.events.QueryRequested;
+import io.streamrag.platform.kafka.Topics;
+import io.streamrag.schemas.AvroJson;
+import io.streamrag.schemas.AvroSerde;
+import io.streamrag.schemas.Events;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code streamrag ask "question"}: produces one {@link QueryRequested} and waits for the {@link QueryAnswered}
+ * with its request id. The answer topic is read from the end offsets taken before the request is produced, on
+ * every partition and without a consumer group, so no answer can slip by and nothing is left on the broker.
+ * Exit code: 0 for an OK answer, 1 for any other status, 2 when no answer came in time.
+ */
+@Command(name = "ask", mixinStandardHelpOptions = true,
+        description = "Ask a question and print its answer with status and citations (doc ids).")
+final class AskCommand implements Callable<Integer> {
+
+    static final int NOT_OK = 1;
+    static final int NO_ANSWER = 2;
+    /** How long past the request's deadline to keep waiting: the TIMEOUT answer itself needs a moment to arrive. */
+    Duration grace = Duration.ofSeconds(5);
+
+    @Parameters(index = "0", paramLabel = "QUESTION")
+    String question;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            description = "Broker (default: the running demo's, else " + KafkaCli.FALLBACK_BOOTSTRAP + ").")
+    String bootstrap;
+
+    @Option(names = "--tenant", required = true, description = "Whose documents to search.")
+    String tenant;
+
+    @Option(names = "--template", paramLabel = "ID", description = "Prompt template (default: the stream's default, rag-qa).")
+    String template;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Template parameter; repeatable.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--acl", paramLabel = "GROUP", split = ",", description = "The requester's groups, comma-separated.")
+    List<String> aclGroups = List.of();
+
+    @Option(names = "--user", description = "The requester's user id.")
+    String user;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "The request's deadline (default: ${DEFAULT-VALUE}).")
+    double timeoutSeconds = 30;
+
+    @Option(names = "--json", description = "Print the whole answer record as JSON.")
+    boolean json;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws Exception {
+        Topics topics = KafkaCli.topics();
+        String servers = KafkaCli.bootstrap(bootstrap);
+        String requestId = UUID.randomUUID().toString();
+        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+        Instant deadline = Instant.now().plus(timeout);
+        AvroSerde<QueryAnswered> answers = AvroSerde.of(QueryAnswered.class);
+
+        Map<String, Object> consumerProps = KafkaCli.clientProperties(servers);
+        consumerProps.put("enable.auto.commit", "false");
+        consumerProps.put("client.id", "streamrag-ask-" + requestId);
+        consumerProps.put("allow.auto.create.topics", "false");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<String, QueryRequested> producer = new KafkaProducer<>(producerProps(servers), new StringSerializer(),
+                     AvroSerde.of(QueryRequested.class).serializer())) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topics.answerGenerated(), Duration.ofSeconds(15));
+            if (partitions == null || partitions.isEmpty()) {
+                err.println("streamrag ask: topic '" + topics.answerGenerated() + "' does not exist on " + servers);
+                return NO_ANSWER;
+            }
+            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(assigned);
+            // Positions are fixed BEFORE the request exists: the answer can only come after them.
+            consumer.endOffsets(assigned).forEach(consumer::seek);
+
+            QueryRequested request = QueryRequested.newBuilder()
+                    .setHeader(Events.header(requestId))
+                    .setRequestId(requestId)
+                    .setTenant(tenant)
+                    .setQuestion(question)
+                    .setUserId(user)
+                    .setAclGroups(List.copyOf(aclGroups))
+                    .setTemplateId(template)
+                    .setTemplateParams(Map.copyOf(params))
+                    .setDeadlineMs(deadline)
+                    .build();
+            producer.send(new ProducerRecord<>(topics.queryRequested(), requestId, request)).get();
+
+            Optional<QueryAnswered> answer = await(consumer, answers, requestId, deadline.plus(grace));
+            if (answer.isEmpty()) {
+                err.println("streamrag ask: no answer for request " + requestId + " within " + timeoutSeconds
+                        + " s (is the query stream running?)");
+                return NO_ANSWER;
+            }
+            print(answer.get());
+            return answer.get().getStatus() == AnswerStatus.OK ? 0 : NOT_OK;
+        }
+    }
+
+    private static Map<String, Object> producerProps(String servers) {
+        Map<String, Object> props = KafkaCli.clientProperties(servers);
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        return props;
+    }
+
+    private Optional<QueryAnswered> await(KafkaConsumer<String, byte[]> consumer, AvroSerde<QueryAnswered> answers,
+                                          String requestId, Instant giveUpAt) {
+        while (Instant.now().isBefore(giveUpAt)) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (!requestId.equals(record.key()) || record.value() == null) {
+                    continue;
+                }
+                try {
+                    QueryAnswered answer = answers.decode(record.value());
+                    if (requestId.equals(answer.getRequestId())) {
+                        return Optional.of(answer);
+                    }
+                } catch (RuntimeException unreadable) {
+                    err.println("streamrag ask: skipping an unreadable answer record at offset " + record.offset()
+                            + ": " + unreadable.getMessage());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void print(QueryAnswered answer) {
+        if (json) {
+            out.println(AvroJson.toPrettyJson(answer));
+            return;
+        }
+        if (answer.getAnswer() != null) {
+            out.println(answer.getAnswer());
+            out.println();
+        }
+        if (!answer.getFields().isEmpty()) {
+            answer.getFields().forEach((name, value) -> out.println(name + ": " + value));
+            out.println();
+        }
+        out.println("status: " + answer.getStatus() + (answer.getReason() == null ? "" : " (" + answer.getReason() + ")"));
+        List<String> docs = answer.getCitations().stream().map(Citation::getDocId).map(CharSequence::toString).distinct().toList();
+        out.println("citations: " + (docs.isEmpty() ? "none" : String.join(", ", docs)));
+        if (answer.getProvider() != null) {
+            out.println("answered by: " + answer.getProvider() + (answer.getModel() == null ? "" : " / " + answer.getModel())
+                    + (answer.getGroundedness() == null ? "" : String.format(", groundedness %.2f", answer.getGroundedness()))
+                    + (answer.getHallucinated() ? ", flagged as possibly hallucinated" : ""));
+        }
+    }
+}
