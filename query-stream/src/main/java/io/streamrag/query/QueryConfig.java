@@ -66,12 +66,13 @@ public record QueryConfig(
             config.problem("query.processing.guarantee (QUERY_PROCESSING_GUARANTEE) must be exactly_once_v2 or at_least_once, not '" + guarantee + "'");
         }
         LlmConfig llm = LlmConfig.from(config);
+        // Bad values are reported by validate(); Math.max keeps the record constructible meanwhile.
         QuerySettings settings = new QuerySettings(
-                config.integer("query.max.in.flight", 1, 100_000),
-                config.integer("query.max.waiting", 1, 10_000_000),
-                config.integer("query.retrieval.k", 1, 100),
+                Math.max(1, config.integer("query.max.in.flight", 1, 100_000)),
+                Math.max(1, config.integer("query.max.waiting", 1, 10_000_000)),
+                Math.max(1, config.integer("query.retrieval.k", 1, 100)),
                 config.string("query.default.template"),
-                config.integer("query.max.question.chars", 1, 1_000_000),
+                Math.max(1, config.integer("query.max.question.chars", 1, 1_000_000)),
                 Duration.ofMillis(config.longValue("query.default.timeout.ms", 1, Duration.ofHours(1).toMillis())),
                 config.bool("query.tenant.fairness"),
                 llm.maxOutputTokens(),
