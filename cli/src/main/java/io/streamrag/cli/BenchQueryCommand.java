@@ -63,6 +63,11 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--steady-seconds", description = "Duration of the steady phase (default: ${DEFAULT-VALUE}).")
     int steadySeconds = 15;
 
+    @Option(names = "--checks", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the answer checks (groundedness) as the production stream does (default: ${DEFAULT-VALUE}); "
+                    + "--no-checks measures the stage without them.")
+    boolean checks;
+
     @Option(names = "--verbose", description = "Also print per-stage latencies of the steady phase on stderr.")
     boolean verbose;
 
@@ -177,6 +182,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("steady_requests", steadyCount);
             out.put("naive_requests", naiveCount);
             out.put("cores", Runtime.getRuntime().availableProcessors());
+            out.put("checks", checks);
             if (json) {
                 System.out.println(EvalReport.print(out));
             } else {
@@ -229,8 +235,19 @@ final class BenchQueryCommand implements Callable<Integer> {
         }
 
         void start(Embedder embedder, LuceneVectorStore store) {
-            app = QueryApp.start(config, embedder, store);
+            if (checks) {
+                app = QueryApp.start(config, embedder, store);
+                return;
+            }
+            io.streamrag.query.llm.LlmClient llm = io.streamrag.query.llm.LlmClients.create(config.llm());
+            Embedder batched = io.streamrag.query.EmbeddingBatcher.wrap(embedder, BATCH);
+            owned.add(llm);
+            owned.add(batched);
+            app = QueryApp.start(config, new io.streamrag.query.QueryTopology.Ports(batched, store, llm, null,
+                    io.streamrag.query.AnswerChecks.none(), null, null));
         }
+
+        final List<AutoCloseable> owned = new ArrayList<>();
 
         void produce(List<String> questions, Map<String, Long> sentAt) {
             for (String question : questions) {
@@ -279,6 +296,13 @@ final class BenchQueryCommand implements Callable<Integer> {
         public void close() {
             if (app != null) {
                 app.close();
+            }
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort at the end of a benchmark
+                }
             }
             producer.close();
             consumer.close();
