@@ -3,6 +3,10 @@ package io.streamrag.cli;
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.kafka.Topics;
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.QueryApp;
+import io.streamrag.query.QueryConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -32,6 +36,16 @@ final class DemoRuntime implements AutoCloseable {
         Topics topics = Topics.defaults();
         TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.specs());
         return new DemoRuntime(broker, "http://127.0.0.1:" + options.httpPort() + "/");
+    }
+
+    /**
+     * Starts the query stream on the demo's store and embedder with the LLM from the environment: Mistral when
+     * MISTRAL_API_KEY is set, an OpenAI-compatible server when LLM_OPENAI_BASE_URL is, else the offline extractive
+     * answerer (labelled offline-extractive in every answer).
+     */
+    void startQueryStream(Embedder embedder, VectorStore store, Path dataDir) {
+        resources.push(QueryApp.start(QueryConfig.load(Map.of("kafka.bootstrap.servers", bootstrapServers(),
+                "query.state.dir", dataDir.resolve("query-state").toString())), embedder, store));
     }
 
     String bootstrapServers() {

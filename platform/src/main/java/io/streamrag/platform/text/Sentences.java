@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public final class Sentences {
 
     private static final Pattern LINE_BREAKS = Pattern.compile("\\R\\s*\\R|\\R(?=\\s*(?:[-*+•#>]|\\d+[.)]\\s))");
-    private static final Pattern KOREAN_JOINED = Pattern.compile("(?<=[다요죠까][.!?])(?=[가-힣A-Za-z])");
+    private static final Pattern KOREAN_JOINED = Pattern.compile("(?<=[다요죠까][.!?])(?=[가-힣A-Za-z])|(?<=[다요죠까][.!?])\\s+(?=[\\d\"'(\\[])");
 
     /** Words ending in a period that rarely end a sentence: a break after them is undone. */
     private static final Pattern ABBREVIATION = Pattern.compile(

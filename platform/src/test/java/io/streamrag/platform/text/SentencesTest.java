@@ -19,6 +19,12 @@ class SentencesTest {
     }
 
     @Test
+    void shouldSplitKoreanSentences_whenTheNextOneStartsWithANumber() {
+        assertThat(Sentences.split("환불은 30일 이내에 신청할 수 있습니다. 30일이 지나면 환불되지 않습니다."))
+                .containsExactly("환불은 30일 이내에 신청할 수 있습니다.", "30일이 지나면 환불되지 않습니다.");
+    }
+
+    @Test
     void shouldKeepHeadingsAndListItemsApart() {
         assertThat(Sentences.split("# Refunds\n\nRefunds take 5 days\n- by card\n- by bank transfer"))
                 .containsExactly("# Refunds", "Refunds take 5 days", "- by card", "- by bank transfer");

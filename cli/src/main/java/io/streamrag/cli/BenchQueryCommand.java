@@ -1,0 +1,355 @@
+package io.streamrag.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrag.events.QueryAnswered;
+import io.streamrag.events.QueryRequested;
+import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamrag.platform.config.ConfigReader;
+import io.streamrag.platform.config.Settings;
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.embedding.Embedders;
+import io.streamrag.platform.vector.ChunkIds;
+import io.streamrag.platform.vector.StoredChunk;
+import io.streamrag.query.QueryApp;
+import io.streamrag.query.QueryConfig;
+import io.streamrag.query.QuerySettings;
+import io.streamrag.query.llm.stub.MistralWireStub;
+import io.streamrag.schemas.AvroSerde;
+import io.streamrag.schemas.Events;
+import io.streamrag.vectorstore.lucene.LuceneVectorStore;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code streamrag bench query}: the whole query stream (embedded broker, Lucene, MiniLM, checks) against a local
+ * server speaking Mistral's chat API with a fixed latency. Phase 1 drains a backlog for throughput; phase 2 sends
+ * an open-loop steady stream at half the ideal rate for latency; a third run puts the LLM call on the stream
+ * thread (the naive design) for comparison. Every question is distinct.
+ */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Throughput and overhead of the query stream against a Mistral-compatible stub with a fixed latency.")
+final class BenchQueryCommand implements Callable<Integer> {
+
+    @Option(names = "--llm-latency-ms", description = "Latency of every stub LLM call (default: ${DEFAULT-VALUE}).")
+    long llmLatencyMs = 1000;
+
+    @Option(names = "--requests", description = "Backlog size of phase 1 (default: ${DEFAULT-VALUE}).")
+    int requests = 400;
+
+    @Option(names = "--in-flight", description = "query.max.in.flight (default: ${DEFAULT-VALUE}).")
+    int inFlight = 256;
+
+    @Option(names = "--steady-seconds", description = "Duration of the steady phase (default: ${DEFAULT-VALUE}).")
+    int steadySeconds = 15;
+
+    @Option(names = "--checks", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the answer checks (groundedness) as the production stream does (default: ${DEFAULT-VALUE}); "
+                    + "--no-checks measures the stage without them.")
+    boolean checks;
+
+    @Option(names = "--verbose", description = "Also print per-stage latencies of the steady phase on stderr.")
+    boolean verbose;
+
+    @Option(names = "--json", description = "Print the figures as JSON.")
+    boolean json;
+
+    /** Texts per model call, here and in the stream's embedding batcher. */
+    private static final int BATCH = 64;
+
+    private static final List<String> TOPICS = List.of(
+            "paid vacation days", "meal reimbursement on business trips", "remote work rules", "parking fees",
+            "the laptop refresh cycle", "overtime compensation", "parental leave", "the travel booking tool",
+            "재택근무 규정", "출장 식비 정산");
+
+    private static final String[][] DOCS = {
+            {"vacation", "Employees receive 25 days of paid vacation per year. Unused days expire at the end of March."},
+            {"expenses", "Meals during business travel are reimbursed up to 60 euros per day with a receipt."},
+            {"remote", "Remote work is allowed up to two days per week with the approval of the team lead."},
+            {"parking", "Parking at the main campus costs 5 euros per day; cyclists park for free."},
+            {"laptops", "Laptops are replaced every three years; developers may request a refresh after two."},
+            {"overtime", "Overtime is compensated with time off at a rate of 1.5 hours per hour worked."},
+            {"parental", "Parental leave is 16 weeks at full pay for every parent."},
+            {"travel", "Business travel is booked through the travel portal at least 14 days ahead."},
+            {"remote-ko", "재택근무는 주 2회까지 허용되며 팀장의 승인이 필요합니다."},
+            {"expenses-ko", "출장 중 식비는 영수증을 제출하면 하루 6만 원까지 정산됩니다."}};
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("streamrag-bench-query");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
+             MistralWireStub stub = MistralWireStub.start("bench-key", Duration.ofMillis(llmLatencyMs));
+             Embedder embedder = Embedders.miniLm(BATCH, Runtime.getRuntime().availableProcessors());
+             LuceneVectorStore store = LuceneVectorStore.open(work.resolve("index"))) {
+            loadDocuments(store, embedder);
+
+            int steadyCount = 0;
+            List<String> warmup = questions("warm", 20);
+            warmup.forEach(embedder::embed);
+            // The embedding model's own rate on the same questions, in batches as large as the stream's batcher makes.
+            List<String> backlog = questions("backlog", requests);
+            long t0 = System.nanoTime();
+            embedder.embedAll(backlog);
+            double embedRps = backlog.size() / seconds(System.nanoTime() - t0);
+            double ideal = Math.min(inFlight / (llmLatencyMs / 1000.0), embedRps);
+
+            // Phase 1 and 2: the production stage.
+            Run run = new Run(broker, stub, work, "async", QuerySettings.LlmMode.ASYNC);
+            double throughput;
+            double p50;
+            double p99;
+            try (run) {
+                run.produce(backlog, null);
+                run.start(embedder, store);
+                run.awaitAnswers(backlog.size(), Duration.ofSeconds(60 + requests));
+                throughput = run.rate();
+
+                double steadyRate = ideal / 2;
+                steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
+                List<String> steady = questions("steady", steadyCount);
+                run.resetTimes();
+                Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                // Answers are read while requests are still being sent, so each arrival time is its own.
+                int expected = backlog.size() + steady.size();
+                java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(
+                        () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
+                long start = System.nanoTime();
+                for (int i = 0; i < steady.size(); i++) {
+                    long due = start + (long) (i * 1e9 / steadyRate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    run.produce(List.of(steady.get(i)), sentAt);
+                }
+                reader.join();
+                double[] overhead = sentAt.entrySet().stream()
+                        .filter(e -> run.answeredAt.containsKey(e.getKey()))
+                        .mapToDouble(e -> (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6 - llmLatencyMs)
+                        .sorted().toArray();
+                p50 = percentile(overhead, 0.50);
+                p99 = percentile(overhead, 0.99);
+                if (verbose) {
+                    for (String stage : List.of("embed", "retrieve", "queue", "llm", "checks", "total")) {
+                        double[] values = sentAt.keySet().stream().filter(run.stages::containsKey)
+                                .mapToDouble(id -> run.stages.get(id).getOrDefault(stage, 0L)).sorted().toArray();
+                        System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", stage, percentile(values, 0.5), percentile(values, 0.99));
+                    }
+                }
+            }
+
+            // The naive stage: the LLM call blocks the stream thread.
+            int naiveCount = (int) Math.max(5, Math.min(20, requests / 20));
+            double naive;
+            try (Run sync = new Run(broker, stub, work, "naive", QuerySettings.LlmMode.SYNC)) {
+                sync.produce(questions("naive", naiveCount), null);
+                sync.start(embedder, store);
+                sync.awaitAnswers(naiveCount, Duration.ofSeconds(60 + naiveCount * (llmLatencyMs / 1000 + 2)));
+                naive = sync.rate();
+            }
+
+            ObjectNode out = EvalReport.JSON.createObjectNode();
+            out.put("throughput_rps", round(throughput));
+            out.put("ideal_rps", round(ideal));
+            out.put("ratio", round(throughput / ideal));
+            out.put("overhead_p50_ms", round(p50));
+            out.put("overhead_p99_ms", round(p99));
+            out.put("naive_sync_rps", round(naive));
+            out.put("embed_rps", round(embedRps));
+            out.put("in_flight", inFlight);
+            out.put("llm_latency_ms", llmLatencyMs);
+            out.put("requests", requests);
+            out.put("steady_requests", steadyCount);
+            out.put("naive_requests", naiveCount);
+            out.put("cores", Runtime.getRuntime().availableProcessors());
+            out.put("checks", checks);
+            if (json) {
+                System.out.println(EvalReport.print(out));
+            } else {
+                System.out.printf("throughput %.1f req/s of an ideal %.1f (ratio %.2f); overhead p50 %.1f ms, p99 %.1f ms; "
+                                + "naive synchronous stage %.2f req/s%n", throughput, ideal, throughput / ideal, p50, p99, naive);
+            }
+            return 0;
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    /** One query stream with its own topics, a producer of requests and a reader of answers. */
+    private final class Run implements AutoCloseable {
+        final QueryConfig config;
+        final KafkaProducer<String, byte[]> producer;
+        final KafkaConsumer<String, byte[]> consumer;
+        final Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+        final Map<String, Map<String, Long>> stages = new ConcurrentHashMap<>();
+        final List<Long> times = new ArrayList<>();
+        QueryApp app;
+        int answered;
+
+        Run(EmbeddedKafkaBroker broker, MistralWireStub stub, Path work, String name, QuerySettings.LlmMode mode) {
+            Map<String, String> values = new HashMap<>();
+            values.put("kafka.bootstrap.servers", broker.bootstrapServers());
+            values.put("query.application.id", "bench-" + name);
+            values.put("query.state.dir", work.resolve("state-" + name).toString());
+            values.put("query.max.in.flight", Integer.toString(inFlight));
+            for (String topic : List.of("topic.prompt.template", "topic.query.requested", "topic.answer.generated",
+                    "topic.query.dlq", "topic.telemetry")) {
+                values.put(topic, name + "." + topic.substring("topic.".length()));
+            }
+            values.putAll(Map.of("llm.provider", "mistral", "mistral.api.key", stub.apiKey(),
+                    "mistral.base.url", stub.baseUrl().toString(), "llm.fallback.provider", "none",
+                    "llm.timeout.ms", Long.toString(llmLatencyMs * 5 + 5000)));
+            values.put("query.default.timeout.ms", Long.toString(llmLatencyMs * 10 + 600_000));
+            ConfigReader reader = new ConfigReader(Settings.of(QueryConfig.KEYS, values));
+            QueryConfig loaded = QueryConfig.from(reader);
+            reader.validate();
+            this.config = loaded.withSettings(loaded.settings().withLlmMode(mode));
+            io.streamrag.platform.kafka.TopicAdmin.ensure(config.kafka(), config.topics().specs());
+            this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+            this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + name,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(config.topics().answerGenerated()));
+        }
+
+        void start(Embedder embedder, LuceneVectorStore store) {
+            if (checks) {
+                app = QueryApp.start(config, embedder, store);
+                return;
+            }
+            io.streamrag.query.llm.LlmClient llm = io.streamrag.query.llm.LlmClients.create(config.llm());
+            Embedder batched = io.streamrag.query.EmbeddingBatcher.wrap(embedder, BATCH);
+            owned.add(llm);
+            owned.add(batched);
+            app = QueryApp.start(config, new io.streamrag.query.QueryTopology.Ports(batched, store, llm, null,
+                    io.streamrag.query.AnswerChecks.none(), null, null));
+        }
+
+        final List<AutoCloseable> owned = new ArrayList<>();
+
+        void produce(List<String> questions, Map<String, Long> sentAt) {
+            for (String question : questions) {
+                String id = java.util.UUID.nameUUIDFromBytes(question.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+                QueryRequested request = QueryRequested.newBuilder().setHeader(Events.header(id)).setRequestId(id)
+                        .setTenant("bench").setQuestion(question).build();
+                if (sentAt != null) {
+                    sentAt.put(id, System.nanoTime());
+                }
+                producer.send(new ProducerRecord<>(config.topics().queryRequested(), id, AvroSerde.of(QueryRequested.class).encode(request)));
+            }
+            producer.flush();
+        }
+
+        void awaitAnswers(int total, Duration timeout) {
+            long end = System.nanoTime() + timeout.toNanos();
+            while (answered < total && System.nanoTime() < end) {
+                consumer.poll(Duration.ofMillis(5)).forEach(r -> {
+                    long now = System.nanoTime();
+                    QueryAnswered a = AvroSerde.of(QueryAnswered.class).decode(r.value());
+                    if (answeredAt.putIfAbsent(a.getRequestId(), now) == null) {
+                        stages.put(a.getRequestId(), a.getLatencyMs());
+                        answered++;
+                        times.add(now);
+                    }
+                });
+            }
+            if (answered < total) {
+                throw new IllegalStateException("only " + answered + " of " + total + " requests answered in " + timeout);
+            }
+        }
+
+        void resetTimes() {
+            times.clear();
+        }
+
+        /** Answers per second between the first and the last answer (the pipeline's steady rate). */
+        double rate() {
+            if (times.size() < 2) {
+                return 0;
+            }
+            return (times.size() - 1) / seconds(times.getLast() - times.getFirst());
+        }
+
+        @Override
+        public void close() {
+            if (app != null) {
+                app.close();
+            }
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort at the end of a benchmark
+                }
+            }
+            producer.close();
+            consumer.close();
+        }
+    }
+
+    private static List<String> questions(String phase, int n) {
+        List<String> questions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String topic = TOPICS.get(i % TOPICS.size());
+            questions.add(topic.chars().anyMatch(c -> c >= 0xAC00 && c <= 0xD7A3)
+                    ? topic + "에 대해 알려 주세요 (" + phase + " " + i + ")"
+                    : "What does the policy say about " + topic + "? (" + phase + " " + i + ")");
+        }
+        return questions;
+    }
+
+    private static void loadDocuments(LuceneVectorStore store, Embedder embedder) {
+        List<float[]> vectors = embedder.embedAll(Arrays.stream(DOCS).map(d -> d[1]).toList());
+        List<StoredChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < DOCS.length; i++) {
+            chunks.add(new StoredChunk(ChunkIds.chunkId("bench", DOCS[i][0], 0), "bench", DOCS[i][0], 1, 0, DOCS[i][0],
+                    DOCS[i][1], List.of(), Map.of(), vectors.get(i)));
+        }
+        store.upsert(chunks);
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temporary directory
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.streamrag.query;
+
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.kafka.TopicAdmin;
+import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.check.SentenceGroundednessChecker;
+import io.streamrag.query.llm.CostCalculator;
+import io.streamrag.query.llm.LlmClient;
+import io.streamrag.query.llm.LlmClients;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the query stream: ensures its topics, builds the topology from the given ports and starts Kafka Streams.
+ * Closing stops the stream and leaves the consumer group; calls still in flight stay recorded and are re-issued by
+ * whichever instance owns their task next.
+ */
+public final class QueryApp implements AutoCloseable {
+
+    private final KafkaStreams streams;
+    private final AutoCloseable owned;
+
+    private QueryApp(KafkaStreams streams, AutoCloseable owned) {
+        this.streams = streams;
+        this.owned = owned;
+    }
+
+    /**
+     * Starts the stream with the configured LLM ({@link LlmClients#create}: Mistral, an OpenAI-compatible server, or
+     * the offline extractive answerer when none is configured), the groundedness checker and the price table.
+     * The LLM client is closed with the app.
+     */
+    public static QueryApp start(QueryConfig config, Embedder embedder, VectorStore store) {
+        LlmClient llm = LlmClients.create(config.llm());
+        // Questions and the checker's sentences share one micro-batching front of the model.
+        Embedder batched = EmbeddingBatcher.wrap(embedder, 64);
+        CostCalculator costs = config.llm().costs();
+        QueryTopology.Ports ports = new QueryTopology.Ports(batched, store, llm, QueryGuard.allowAll(),
+                AnswerChecks.of(new SentenceGroundednessChecker(batched, config.checks().groundednessThreshold())),
+                (provider, model, in, out) -> costs.costUsd(model, in, out), null);
+        AutoCloseable owned = () -> {
+            llm.close();
+            batched.close();
+        };
+        try {
+            return start(config, ports, owned);
+        } catch (RuntimeException e) {
+            llm.close();
+            batched.close();
+            throw e;
+        }
+    }
+
+    public static QueryApp start(QueryConfig config, QueryTopology.Ports ports) {
+        return start(config, ports, () -> { });
+    }
+
+    private static QueryApp start(QueryConfig config, QueryTopology.Ports ports, AutoCloseable owned) {
+        TopicAdmin.ensure(config.kafka(), config.topics().specs());
+        KafkaStreams streams = new KafkaStreams(QueryTopology.build(config.topics(), config.settings(), ports), properties(config));
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.start();
+        try {
+            if (!running.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("query stream did not reach RUNNING in 60 s (state " + streams.state() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the query stream", e);
+        }
+        return new QueryApp(streams, owned);
+    }
+
+    static Properties properties(QueryConfig config) {
+        Map<String, Object> props = new HashMap<>(config.kafka());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // An idle stream thread waits in poll; wall-clock punctuation (which emits answers) runs only between polls.
+        props.put(StreamsConfig.POLL_MS_CONFIG, config.pollInterval().toMillis());
+        // Only the template table is read with a deserializer; a corrupt template is skipped, not fatal.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        Properties properties = new Properties();
+        properties.putAll(props);
+        return properties;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        // Leave the group so that a restarted or remaining instance takes the tasks over at once instead of after the
+        // session timeout; requests in flight stay in the in-flight store and are re-issued there.
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the LLM client or the embedding batcher", e);
+        }
+    }
+}

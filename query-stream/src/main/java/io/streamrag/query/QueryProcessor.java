@@ -1,0 +1,541 @@
+package io.streamrag.query;
+
+import io.streamrag.events.AnswerStatus;
+import io.streamrag.events.DeadLetter;
+import io.streamrag.events.PromptTemplate;
+import io.streamrag.events.QueryAnswered;
+import io.streamrag.events.QueryRequested;
+import io.streamrag.events.Telemetry;
+import io.streamrag.events.TelemetryKind;
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.kafka.DeadLetters;
+import io.streamrag.platform.text.Languages;
+import io.streamrag.platform.vector.ScoredChunk;
+import io.streamrag.platform.vector.SearchRequest;
+import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.llm.LlmException;
+import io.streamrag.query.llm.LlmRequest;
+import io.streamrag.query.prompt.BundledTemplates;
+import io.streamrag.query.prompt.OutputFormat;
+import io.streamrag.query.prompt.Passage;
+import io.streamrag.query.prompt.PromptRenderer;
+import io.streamrag.query.prompt.RenderedPrompt;
+import io.streamrag.query.prompt.TemplateSelector;
+import io.streamrag.schemas.AvroSerde;
+import io.streamrag.schemas.Events;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The query stream's one stateful step: decode → dedupe → validate → guard → (wait for an LLM slot, fair across
+ * tenants) → asynchronously: embed + retrieve (tenant- and ACL-scoped, hybrid) → render → LLM call → checks →
+ * answer + telemetry.
+ *
+ * <p>Neither the LLM call nor the embedding runs on the stream thread. {@link #process} records each accepted request in the
+ * changelogged in-flight store and starts its call when a slot is free; completions land on a concurrent queue and
+ * are turned into answers on the stream thread by a short wall-clock punctuator (and while {@code process} waits for
+ * room in a full waiting queue: that wait is the backpressure). The answer, the deletion of the in-flight entry and
+ * the request id in the answered store are written in one task transaction under exactly-once, so after a crash the
+ * restored in-flight entries are re-issued and the answered store drops redeliveries: one answer per request.
+ */
+final class QueryProcessor implements Processor<String, byte[], String, SpecificRecord> {
+
+    static final String ANSWERS = "answers";
+    static final String TELEMETRY = "telemetry";
+    static final String DEAD_LETTERS = "dead-letters";
+
+    private static final Logger LOG = LoggerFactory.getLogger(QueryProcessor.class);
+    private static final AvroSerde<QueryRequested> REQUESTS = AvroSerde.of(QueryRequested.class);
+
+    private final QueryTopology.Ports ports;
+    private final QuerySettings settings;
+    private final Capacity capacity;
+    private final String requestTopic;
+    private final LlmPipeline pipeline;
+
+    private final Map<String, Pending> active = new HashMap<>();
+    private final PriorityQueue<Pending> byDeadline = new PriorityQueue<>(Comparator.comparingLong(Pending::deadlineMs));
+    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final TenantQueues waiting;
+
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, byte[]> inFlight;
+    private KeyValueStore<String, Long> answered;
+    private ReadOnlyKeyValueStore<String, Object> templates;
+    private final List<Cancellable> punctuators = new ArrayList<>();
+
+    QueryProcessor(QueryTopology.Ports ports, QuerySettings settings, Capacity capacity, String requestTopic) {
+        this.ports = ports;
+        this.settings = settings;
+        this.capacity = capacity;
+        this.requestTopic = requestTopic;
+        this.pipeline = new LlmPipeline(ports.llm(), ports.checks(), ports.asyncExecutor());
+        this.waiting = new TenantQueues(settings.tenantFairness());
+    }
+
+    private record Completion(Pending pending, LlmOutcome outcome, Throwable error) {
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.inFlight = context.getStateStore(QueryTopology.IN_FLIGHT_STORE);
+        this.answered = context.getStateStore(QueryTopology.ANSWERED_STORE);
+        this.templates = context.getStateStore(QueryTopology.TEMPLATE_STORE);
+        punctuators.add(context.schedule(settings.completionInterval(), PunctuationType.WALL_CLOCK_TIME, now -> pump()));
+        punctuators.add(context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldAnswers));
+        reissueRestored();
+    }
+
+    /** Requests that were in flight when the previous owner of this task stopped: start them again. */
+    private void reissueRestored() {
+        List<KeyValue<String, byte[]>> restored = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = inFlight.all()) {
+            it.forEachRemaining(restored::add);
+        }
+        for (KeyValue<String, byte[]> entry : restored) {
+            InFlightCodec.Entry e = InFlightCodec.decode(entry.value);
+            if (!active.containsKey(entry.key)) {
+                Pending pending = new Pending(e.request(), e.receivedAtMs(), deadlineOf(e.request(), e.receivedAtMs()));
+                pending.flags.add("reissued");
+                enqueue(pending);
+            }
+        }
+        if (!restored.isEmpty()) {
+            LOG.info("re-issuing {} requests that were in flight before a restart", restored.size());
+        }
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        long now = context.currentSystemTimeMs();
+        QueryRequested request;
+        try {
+            if (record.value() == null) {
+                throw new SerializationException("empty value (a tombstone is not a request)");
+            }
+            request = REQUESTS.decode(record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, e);
+            return;
+        }
+        String id = request.getRequestId();
+        if (id != null && (active.containsKey(id) || answered.get(id) != null)) {
+            LOG.debug("dropping redelivered request {}", id);
+            return;
+        }
+        Optional<String> invalid = invalid(request, record.key());
+        if (invalid.isPresent()) {
+            Pending pending = new Pending(request, now, now);
+            finish(pending, AnswerStatus.FAILED, "invalid request: " + invalid.get(), null, now);
+            return;
+        }
+        Pending pending = new Pending(request, now, deadlineOf(request, now));
+        if (now >= pending.deadlineMs()) {
+            finish(pending, AnswerStatus.TIMEOUT, "deadline passed before the request was read", null, now);
+            return;
+        }
+        QueryGuard.Decision decision = ports.guard().screen(request);
+        if (!decision.allowed()) {
+            pending.flags.addAll(decision.flags());
+            finish(pending, decision.status(), decision.reason(), null, now);
+            return;
+        }
+        Pending screened = new Pending(decision.request(), now, pending.deadlineMs());
+        screened.flags.addAll(decision.flags());
+        awaitRoomToWait();
+        inFlight.put(id, InFlightCodec.encode(now, screened.request()));
+        enqueue(screened);
+        pump();
+    }
+
+    /** Backpressure: while the waiting queue is full, stop reading and keep turning completions into answers. */
+    private void awaitRoomToWait() {
+        while (waiting.size() >= settings.maxWaiting()) {
+            pump();
+            if (waiting.size() < settings.maxWaiting()) {
+                return;
+            }
+            try {
+                Completion next = completions.poll(settings.completionInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    completions.add(next);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void enqueue(Pending pending) {
+        active.put(pending.id(), pending);
+        byDeadline.add(pending);
+        waiting.add(pending);
+    }
+
+    /** Answers completed calls, times out expired requests, then starts waiting requests while slots are free. */
+    private void pump() {
+        long now = context.currentSystemTimeMs();
+        drainCompletions(now);
+        expire(now);
+        while (waiting.size() > 0 && capacity.tryAcquire()) {
+            Pending next = waiting.next();
+            next.holdsSlot.set(true);
+            start(next, context.currentSystemTimeMs());
+            if (settings.llmMode() == QuerySettings.LlmMode.SYNC) {
+                awaitSynchronously(next);
+            }
+        }
+        drainCompletions(context.currentSystemTimeMs());
+    }
+
+    private void drainCompletions(long now) {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            release(c.pending());
+            Pending p = c.pending();
+            if (p.done || active.get(p.id()) != p) {
+                continue;
+            }
+            if (c.error() != null) {
+                Throwable cause = unwrap(c.error());
+                boolean late = cause instanceof LlmException le && (le.kind() == LlmException.Kind.DEADLINE_EXCEEDED
+                        || le.kind() == LlmException.Kind.TIMEOUT) && now >= p.deadlineMs();
+                if (late || (cause instanceof LlmException le2 && le2.kind() == LlmException.Kind.DEADLINE_EXCEEDED)) {
+                    finish(p, AnswerStatus.TIMEOUT, "deadline passed while the LLM was answering: " + cause.getMessage(), null, now);
+                } else {
+                    finish(p, AnswerStatus.FAILED, describe(cause), null, now);
+                }
+            } else if (c.outcome().formatProblem() != null) {
+                finish(p, AnswerStatus.FAILED, c.outcome().formatProblem(), c.outcome(), now);
+            } else if (c.outcome().blockReason() != null) {
+                finish(p, AnswerStatus.BLOCKED, c.outcome().blockReason(), c.outcome(), now);
+            } else {
+                finish(p, AnswerStatus.OK, null, c.outcome(), now);
+            }
+        }
+    }
+
+    private void expire(long now) {
+        while (!byDeadline.isEmpty() && (byDeadline.peek().done || byDeadline.peek().deadlineMs() <= now)) {
+            Pending p = byDeadline.poll();
+            if (p.done) {
+                continue;
+            }
+            if (p.started) {
+                if (p.future != null) {
+                    p.future.cancel(false);   // frees the slot through its completion; a late result is ignored
+                }
+                finish(p, AnswerStatus.TIMEOUT, "deadline passed while the LLM was answering", null, now);
+            } else {
+                waiting.remove(p);
+                finish(p, AnswerStatus.TIMEOUT, "deadline passed while waiting for an LLM slot", null, now);
+            }
+        }
+    }
+
+    /**
+     * Resolves the template on the stream thread (the template table is a stream-thread store), then embeds,
+     * retrieves, renders, calls the LLM and checks the answer asynchronously, holding the request's slot.
+     */
+    private void start(Pending p, long now) {
+        p.started = true;
+        p.queueMs = Math.max(0, now - p.receivedAtMs());
+        QueryRequested q = p.request();
+        String templateId = q.getTemplateId() == null || q.getTemplateId().isBlank() ? settings.defaultTemplate() : q.getTemplateId();
+        Optional<PromptTemplate> chosen = TemplateSelector.choose(versionsOf(templateId), p.id());
+        if (chosen.isEmpty()) {
+            failNow(p, "unknown template '" + templateId + "'");
+            return;
+        }
+        PromptTemplate template = chosen.get();
+        p.templateId = template.getTemplateId();
+        p.templateVersion = template.getVersion();
+        p.requestedModel = template.getModel() == null ? ports.llm().defaultModel() : template.getModel();
+        OutputFormat format;
+        try {
+            format = OutputFormat.of(template.getOutputFields());
+        } catch (IllegalArgumentException e) {
+            failNow(p, "template " + p.templateId + "@" + p.templateVersion + " is invalid: " + e.getMessage());
+            return;
+        }
+        try {
+            p.future = CompletableFuture
+                    .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
+                    .thenCompose(retrieved -> {
+                        RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
+                        p.passages = prompt.passages();
+                        LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), prompt.system(), prompt.user(),
+                                q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
+                                settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
+                        return pipeline.run(call, format, p.passages);
+                    });
+        } catch (RuntimeException e) {
+            p.future = CompletableFuture.failedFuture(e);
+        }
+        p.future.whenComplete((outcome, error) -> completions.add(new Completion(p, outcome, error)));
+    }
+
+    private List<Passage> retrieve(Pending p, QueryRequested q) {
+        long t0 = System.nanoTime();
+        float[] vector;
+        List<ScoredChunk> hits;
+        try {
+            vector = ports.embedder().embed(q.getQuestion());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
+        }
+        long t1 = System.nanoTime();
+        try {
+            hits = ports.store().search(SearchRequest.hybrid(q.getTenant(), new HashSet<>(q.getAclGroups()),
+                    q.getQuestion(), vector, settings.retrievalK()));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("retrieval failed: " + e.getMessage(), e);
+        }
+        long t2 = System.nanoTime();
+        p.embedMs = (t1 - t0) / 1_000_000;
+        p.retrieveMs = (t2 - t1) / 1_000_000;
+        List<Passage> passages = new ArrayList<>();
+        for (ScoredChunk hit : hits) {
+            // The store promises tenant scoping; checked again here because a leak across tenants is the worst failure.
+            if (!hit.chunk().tenant().equals(q.getTenant())) {
+                LOG.error("vector store {} returned a chunk of another tenant; dropped", ports.store().name());
+                p.flags.add("retrieval.foreign.chunk.dropped");
+                continue;
+            }
+            passages.add(new Passage(hit.chunk().docId(), hit.chunk().chunkId(), hit.chunk().title(), hit.chunk().text(), hit.score()));
+        }
+        p.topScore = passages.isEmpty() ? null : passages.getFirst().score();
+        return passages;
+    }
+
+    /** The naive baseline: the stream thread waits for the call (used only to measure what the async stage saves). */
+    private void awaitSynchronously(Pending p) {
+        try {
+            p.future.get(Math.max(1, p.deadlineMs() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        } catch (Exception ignored) {
+            // the completion carries the error
+        }
+        drainCompletions(context.currentSystemTimeMs());
+    }
+
+    private void failNow(Pending p, String reason) {
+        p.future = CompletableFuture.failedFuture(new IllegalStateException(reason));
+        release(p);
+        finish(p, AnswerStatus.FAILED, reason, null, context.currentSystemTimeMs());
+    }
+
+    private void release(Pending p) {
+        if (p.holdsSlot.compareAndSet(true, false)) {
+            capacity.release();
+        }
+    }
+
+    /**
+     * Every known version of a template: the bundled ones, overridden and extended by the versions on the template
+     * topic, so a canary pushed to the topic shares traffic with the bundled stable version.
+     */
+    private List<PromptTemplate> versionsOf(String templateId) {
+        Map<Integer, PromptTemplate> versions = new java.util.TreeMap<>();
+        BundledTemplates.versionsOf(templateId).forEach(t -> versions.put(t.getVersion(), t));
+        try (KeyValueIterator<String, Object> it = templates.prefixScan(templateId + "@", new StringSerializer())) {
+            while (it.hasNext()) {
+                Object value = it.next().value;
+                Object template = value instanceof ValueAndTimestamp<?> vt ? vt.value() : value;
+                if (template instanceof PromptTemplate t && t.getTemplateId().equals(templateId)) {
+                    versions.put(t.getVersion(), t);
+                }
+            }
+        }
+        return List.copyOf(versions.values());
+    }
+
+    private Optional<String> invalid(QueryRequested q, String key) {
+        if (q.getRequestId() == null || q.getRequestId().isBlank()) {
+            return Optional.of("requestId is empty");
+        }
+        if (key != null && !key.equals(q.getRequestId())) {
+            return Optional.of("record key '" + key + "' is not the requestId '" + q.getRequestId() + "'");
+        }
+        if (q.getTenant() == null || q.getTenant().isBlank()) {
+            return Optional.of("tenant is empty");
+        }
+        if (q.getQuestion() == null || q.getQuestion().isBlank()) {
+            return Optional.of("question is empty");
+        }
+        if (q.getQuestion().length() > settings.maxQuestionChars()) {
+            return Optional.of("question has " + q.getQuestion().length() + " characters, more than the limit of "
+                    + settings.maxQuestionChars());
+        }
+        return Optional.empty();
+    }
+
+    private long deadlineOf(QueryRequested q, long receivedAt) {
+        return q.getDeadlineMs() != null ? q.getDeadlineMs().toEpochMilli() : receivedAt + settings.defaultTimeout().toMillis();
+    }
+
+    private void finish(Pending p, AnswerStatus status, String reason, LlmOutcome outcome, long now) {
+        p.done = true;
+        QueryRequested q = p.request();
+        String id = q.getRequestId() == null || q.getRequestId().isBlank() ? "unknown" : q.getRequestId();
+        String tenant = q.getTenant() == null ? "" : q.getTenant();
+        List<String> flags = new ArrayList<>(p.flags);
+        Map<String, Long> latency = new LinkedHashMap<>();
+        latency.put("embed", p.embedMs);
+        latency.put("retrieve", p.retrieveMs);
+        latency.put("queue", p.queueMs);
+        latency.put("llm", outcome == null ? 0L : outcome.llmMs());
+        latency.put("checks", outcome == null ? 0L : outcome.checksMs());
+        latency.put("total", Math.max(0, now - p.receivedAtMs()));
+        String provider = outcome == null ? (p.started ? ports.llm().provider() : null) : outcome.provider();
+        String model = outcome == null ? p.requestedModel : outcome.model();
+        long in = outcome == null ? 0 : outcome.inputTokens();
+        long out = outcome == null ? 0 : outcome.outputTokens();
+        double cost = outcome == null || provider == null ? 0.0 : ports.cost().costUsd(provider, model, in, out);
+        if (outcome != null) {
+            flags.addAll(outcome.flags());
+        }
+        boolean ok = status == AnswerStatus.OK;
+        QueryAnswered answer = QueryAnswered.newBuilder()
+                .setHeader(Events.header(id))
+                .setRequestId(id)
+                .setTenant(tenant)
+                .setStatus(status)
+                .setReason(reason)
+                .setAnswer(outcome == null || status == AnswerStatus.BLOCKED ? null : outcome.answer())
+                .setFields(ok ? outcome.fields() : Map.of())
+                .setCitations(ok ? outcome.citations() : List.of())
+                .setTemplateId(p.templateId)
+                .setTemplateVersion(p.templateVersion)
+                .setProvider(provider)
+                .setModel(model)
+                .setInputTokens(in)
+                .setOutputTokens(out)
+                .setCostUsd(cost)
+                .setLatencyMs(latency)
+                .setGroundedness(ok ? outcome.groundedness() : null)
+                .setHallucinated(ok && outcome.hallucinated())
+                .setFlags(flags)
+                .build();
+        String question = q.getQuestion() == null ? "" : q.getQuestion();
+        Telemetry telemetry = Telemetry.newBuilder()
+                .setHeader(Events.header(id))
+                .setKind(TelemetryKind.QUERY)
+                .setTenant(tenant)
+                .setSubjectId(id)
+                .setStatus(status.name())
+                .setProviderName(provider)
+                .setRequestModel(model)
+                .setTemplateId(p.templateId)
+                .setTemplateVersion(p.templateVersion)
+                .setInputTokens(in)
+                .setOutputTokens(out)
+                .setCostUsd(cost)
+                .setLatencyMs(latency)
+                .setGroundedness(answer.getGroundedness())
+                .setHallucinated(answer.getHallucinated())
+                .setFlags(flags)
+                .setQuestionChars(question.length())
+                .setAnswerChars(answer.getAnswer() == null ? 0 : answer.getAnswer().length())
+                .setLanguage(question.isBlank() ? null : Languages.detect(question))
+                .setRetrievalTopScore(p.topScore)
+                .build();
+        context.forward(new Record<String, SpecificRecord>(id, answer, now));
+        context.forward(new Record<String, SpecificRecord>(tenant, telemetry, now));
+        if (active.get(id) == p) {
+            active.remove(id);
+            inFlight.delete(id);
+        }
+        if (q.getRequestId() != null && !q.getRequestId().isBlank()) {
+            answered.put(id, now);
+        }
+    }
+
+    private void deadLetter(Record<String, byte[]> record, SerializationException e) {
+        var origin = context.recordMetadata()
+                .map(m -> new DeadLetters.Origin(m.topic(), m.partition(), m.offset()))
+                .orElse(new DeadLetters.Origin(requestTopic, -1, -1L));
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        DeadLetter letter = DeadLetters.of(origin, "decode", "cannot read the request: " + e.getMessage(), e, key, record.value());
+        context.forward(new Record<String, SpecificRecord>(record.key(), letter, context.currentSystemTimeMs(),
+                new RecordHeaders(DeadLetters.headers(letter).toArray())));
+    }
+
+    private void forgetOldAnswers(long now) {
+        long cutoff = now - settings.dedupeRetention().toMillis();
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = answered.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value != null && kv.value < cutoff) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(answered::delete);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof LlmException e) {
+            return "llm " + e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + e.getMessage();
+        }
+        if (cause instanceof CancellationException) {
+            return "the LLM call was cancelled";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    @Override
+    public void close() {
+        punctuators.forEach(Cancellable::cancel);
+        // Calls still running are abandoned: their requests stay in the in-flight store and are re-issued by
+        // whichever instance owns the task next.
+        for (Pending p : active.values()) {
+            if (p.future != null) {
+                p.future.cancel(false);
+            }
+            release(p);
+        }
+        active.clear();
+    }
+}

@@ -1,0 +1,143 @@
+package io.streamrag.query;
+
+import io.streamrag.events.DeadLetter;
+import io.streamrag.events.PromptTemplate;
+import io.streamrag.events.QueryAnswered;
+import io.streamrag.events.Telemetry;
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.kafka.Topics;
+import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.llm.LlmClient;
+import io.streamrag.schemas.AvroSerde;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The query stream.
+ * <pre>
+ * rag.prompt.template  ('templateId@version' -> PromptTemplate, compacted)  -> GlobalKTable "prompt-templates"
+ * rag.query.requested  (requestId -> QueryRequested bytes)
+ *   -> rag.answer.generated  (requestId -> QueryAnswered; exactly one per request)
+ *   -> llmops.telemetry      (tenant -> Telemetry, kind QUERY; one per request)
+ *   -> rag.query.dlq         (key as read -> DeadLetter; records that are not a QueryRequested)
+ * </pre>
+ * Requests are read as bytes so that an unreadable record becomes a dead letter rather than stopping the stream.
+ * State: "query-in-flight" (accepted, not yet answered; re-issued after a restart) and "query-answered"
+ * (request ids already answered, to drop redeliveries), both changelogged.
+ */
+public final class QueryTopology {
+
+    public static final String TEMPLATE_STORE = "prompt-templates";
+    public static final String IN_FLIGHT_STORE = "query-in-flight";
+    public static final String ANSWERED_STORE = "query-answered";
+    public static final String LLM_STAGE = "query-llm-stage";
+
+    private QueryTopology() {
+    }
+
+    /** The ports the stream calls: retrieval, the LLM, the guard before retrieval and the checks after the LLM. */
+    public record Ports(Embedder embedder, VectorStore store, LlmClient llm, QueryGuard guard, AnswerChecks checks,
+                        CostEstimator cost, Executor asyncExecutor) {
+        public Ports {
+            Objects.requireNonNull(embedder, "embedder");
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(llm, "llm");
+            guard = guard == null ? QueryGuard.allowAll() : guard;
+            checks = checks == null ? AnswerChecks.none() : checks;
+            cost = cost == null ? CostEstimator.free() : cost;
+            asyncExecutor = asyncExecutor == null ? SHARED_ASYNC_EXECUTOR : asyncExecutor;
+        }
+
+        public static Ports of(Embedder embedder, VectorStore store, LlmClient llm, AnswerChecks checks) {
+            return new Ports(embedder, store, llm, null, checks, null, null);
+        }
+    }
+
+    /** Embedding, retrieval and answer checks run on virtual threads: never on the stream thread or the LLM client's threads. */
+    private static final ExecutorService SHARED_ASYNC_EXECUTOR = Executors.newVirtualThreadPerTaskExecutor();
+
+    public static Topology build(Topics topics, QuerySettings settings, Embedder embedder, VectorStore store,
+                                 LlmClient llm, AnswerChecks checks) {
+        return build(topics, settings, Ports.of(embedder, store, llm, checks));
+    }
+
+    public static Topology build(Topics topics, QuerySettings settings, Ports ports) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.globalTable(topics.promptTemplate(),
+                Consumed.with(Serdes.String(), AvroSerde.of(PromptTemplate.class)).withName("prompt-templates-source"),
+                Materialized.<String, PromptTemplate, KeyValueStore<Bytes, byte[]>>as(TEMPLATE_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(PromptTemplate.class)));
+
+        Capacity capacity = new Capacity(settings.maxInFlight());
+        ProcessorSupplier<String, byte[], String, SpecificRecord> stage = new ProcessorSupplier<>() {
+            @Override
+            public QueryProcessor get() {
+                return new QueryProcessor(ports, settings, capacity, topics.queryRequested());
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IN_FLIGHT_STORE), Serdes.String(), Serdes.ByteArray()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ANSWERED_STORE), Serdes.String(), Serdes.Long()));
+            }
+        };
+
+        KStream<String, SpecificRecord> outcomes = builder
+                .stream(topics.queryRequested(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("query-requests-source"))
+                .process(stage, Named.as(LLM_STAGE));
+        outcomes.split(Named.as("query-outcome-"))
+                .branch((k, v) -> v instanceof QueryAnswered, Branched.withConsumer(answers -> answers
+                        .processValues(() -> new Cast<QueryAnswered>(), Named.as("as-answer"))
+                        .to(topics.answerGenerated(), Produced.with(Serdes.String(), AvroSerde.of(QueryAnswered.class))
+                                .withName("answers-sink")), QueryProcessor.ANSWERS))
+                .branch((k, v) -> v instanceof Telemetry, Branched.withConsumer(telemetry -> telemetry
+                        .processValues(() -> new Cast<Telemetry>(), Named.as("as-telemetry"))
+                        .to(topics.telemetry(), Produced.with(Serdes.String(), AvroSerde.of(Telemetry.class))
+                                .withName("telemetry-sink")), QueryProcessor.TELEMETRY))
+                .branch((k, v) -> v instanceof DeadLetter, Branched.withConsumer(letters -> letters
+                        .processValues(() -> new Cast<DeadLetter>(), Named.as("as-dead-letter"))
+                        .to(topics.queryDeadLetters(), Produced.with(Serdes.String(), AvroSerde.of(DeadLetter.class))
+                                .withName("dead-letters-sink")), QueryProcessor.DEAD_LETTERS))
+                .noDefaultBranch();
+        return builder.build();
+    }
+
+    /** Narrows the outcome to its type; keeps the record's headers (dead letters carry their reason there). */
+    private static final class Cast<V extends SpecificRecord> implements FixedKeyProcessor<String, SpecificRecord, V> {
+        private FixedKeyProcessorContext<String, V> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, V> context) {
+            this.context = context;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void process(FixedKeyRecord<String, SpecificRecord> record) {
+            context.forward(record.withValue((V) record.value()));
+        }
+    }
+}

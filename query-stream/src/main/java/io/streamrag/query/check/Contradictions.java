@@ -1,0 +1,132 @@
+package io.streamrag.query.check;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Polarity checks between an answer clause and the context clause it restates: one is negated and the other is
+ * not (not/never/no/n't; 않/안/못/없/아니), or they use opposite terms (increase/decrease, 허용/금지).
+ */
+final class Contradictions {
+
+    private static final Pattern EN_NEGATION = Pattern.compile(
+            "(?i)\\b(?:not|no|never|none|nothing|nobody|neither|nor|cannot|avoid|refrain|unable)\\b|n[’']t\\b"
+                    // words negated by a prefix: immutable, unavailable, unsupported, non-refundable
+                    + "|\\b(?:un|im|in|ir|non-?)[a-z]{3,}(?:able|ible)\\b|\\bun[a-z]{3,}ed\\b");
+    private static final Pattern EN_NOT_A_NEGATION = Pattern.compile("(?i)\\bnot only\\b|\\bno (?:later|more|less|fewer) than\\b|\\bno matter\\b");
+    /** Phrases that say "free" with a negation word in them. */
+    private static final Pattern FREE = Pattern.compile("(?i)\\bfree of charge\\b|\\b(?:at )?no (?:extra |additional )?(?:cost|charge)\\b|\\bfor free\\b"
+            + "|(?:요금|입장료|이용료|비용|수수료|돈)(?:이|가|은|는|도)?\\s?(?:없|들지 않|내지 않)");
+    private static final Pattern KO_NEGATION = Pattern.compile(
+            "않|(?<![가-힣])안\\s|(?<![가-힣])못\\s|못하|못했|못합|없|아니|아닌|아닙|불가|미지원|미포함|미적용|미제공|불변|불필요|피해야|피하(?:세요|십시오|는|고|라)");
+    /** A Korean predicate carrying the negation ("않습니다", "없는"): dropped whole when comparing content. */
+    private static final Pattern KO_NEGATED_WORD = Pattern.compile("[가-힣]*(?:않|없|못하|못했|못합|아니|아닌|아닙)[가-힣]*");
+    private static final Pattern KO_NOT_A_NEGATION = Pattern.compile("관계없이|상관없이|빠짐없이|끊임없이|틀림없이|아니라|없이");
+
+    private record Opposites(Pattern a, Pattern b) {
+    }
+
+    private static final List<Opposites> OPPOSITES = List.of(
+            en("increas\\w*|ris(?:e|es|ing|en)|rose|grow\\w*|grew|gain\\w*", "decreas\\w*|fall\\w*|fell|drop\\w*|declin\\w*|shr[iau]nk\\w*|reduc\\w*|cut\\b|lost|loss\\w*"),
+            en("higher|more|greater|larger|bigger", "lower|less|fewer|smaller"),
+            en("exceed\\w*|surpass\\w*|more than|at least|minimum", "limit\\w*|at most|up to|maximum|no more than"),
+            en("includ\\w*|ship\\w*|contain\\w*|keep\\w*|kept|retain\\w*|add\\w*", "remov\\w*|delet\\w*|exclud\\w*|dropp\\w*|lack\\w*"),
+            en("strengthen\\w*|stronger|strong", "weaken\\w*|weaker|weak"),
+            en("all|everyone|anyone|everybody", "only|exclusively|solely"),
+            en("before|earlier|prior to", "after|later"),
+            en("allow\\w*|permit\\w*|enabl\\w*|accept\\w*|approv\\w*", "prohibit\\w*|forbid\\w*|forbidden|ban\\w*|disabl\\w*|reject\\w*|deni\\w*|deny\\w*"),
+            en("requir\\w*|mandatory|compulsory", "optional"),
+            en("free(?! of)|unpaid", "paid|charg\\w*|fee"),
+            en("success\\w*|pass\\w*|win\\w*|won", "fail\\w*|lose|losing|lost"),
+            en("true|correct", "false|incorrect"),
+            en("always", "never|rarely|sometimes"),
+            en("first|earliest", "last|latest|final"),
+            en("open\\w*", "clos\\w*|shut\\w*"),
+            en("online", "offline"),
+            en("public", "private"),
+            en("active", "inactive"),
+            en("faster|quicker|shorter", "slower|longer"),
+            ko("증가|늘어|늘었|늘린|늘리|많아|많은|많다|많이", "감소|줄어|줄었|줄인|줄이|적어|적은|적다|적게"),
+            ko("상승|오르|올랐|올라", "하락|내리|내렸|떨어"),
+            ko("인상", "인하"),
+            ko("확대", "축소"),
+            ko("(?<!불)허용|(?<!불)허가", "금지|불허"),
+            ko("(?<!미)포함|탑재|유지", "제외|제거|삭제|빠졌|빠진"),
+            ko("최대|최고|넘", "최소|최저|제한"),
+            ko("튼튼|강해|강한|강화", "약해|약한|약화"),
+            ko("모든|누구나|전부|전체", "에게만|에서만|에만|오직|단지"),
+            ko("개장|개관|운영|영업|진료", "휴관|휴무|휴진|휴업|폐장|폐관|휴장"),
+            ko("무료", "유료"),
+            ko("성공", "실패"),
+            ko("흑자", "적자"),
+            ko("이상|초과", "이하|미만"),
+            ko("이전|(?<![가-힣])전에|앞서", "이후|(?<![가-힣])후에|(?<![가-힣])뒤에"),
+            ko("(?<!비)활성화", "비활성화"),
+            ko("높", "낮"),
+            ko("빠르|빠른|빨리|빨라", "느리|느린|느려|늦"),
+            ko("필수", "선택"),
+            ko("(?<!비)공개", "비공개"),
+            ko("(?<!불)합격", "불합격"),
+            ko("찬성", "반대"),
+            ko("오전", "오후"),
+            ko("국내", "해외"),
+            ko("처음|최초", "마지막"));
+
+    private static Opposites en(String a, String b) {
+        return new Opposites(Pattern.compile("(?i)\\b(?:" + a + ")"), Pattern.compile("(?i)\\b(?:" + b + ")"));
+    }
+
+    private static Opposites ko(String a, String b) {
+        return new Opposites(Pattern.compile(a), Pattern.compile(b));
+    }
+
+    private Contradictions() {
+    }
+
+    static boolean negated(String text) {
+        String en = EN_NOT_A_NEGATION.matcher(FREE.matcher(text).replaceAll(" free 무료 ")).replaceAll(" ");
+        String ko = KO_NOT_A_NEGATION.matcher(en).replaceAll(" ");
+        return EN_NEGATION.matcher(ko).find() || KO_NEGATION.matcher(ko).find();
+    }
+
+    /**
+     * Why the answer clause contradicts the context clause it restates, if it does. A negation flip and an
+     * opposite term cancel out: "does not open on Sundays" restates "is closed on Sundays".
+     */
+    static Optional<String> between(String answer, String context) {
+        String answerClause = FREE.matcher(answer).replaceAll(" free 무료 ");
+        String contextClause = FREE.matcher(context).replaceAll(" free 무료 ");
+        boolean negationFlip = negated(answerClause) != negated(contextClause);
+        String opposite = null;
+        for (Opposites o : OPPOSITES) {
+            boolean answerA = o.a().matcher(answerClause).find();
+            boolean answerB = o.b().matcher(answerClause).find();
+            boolean contextA = o.a().matcher(contextClause).find();
+            boolean contextB = o.b().matcher(contextClause).find();
+            if ((answerA && !answerB && contextB && !contextA) || (answerB && !answerA && contextA && !contextB)) {
+                opposite = "uses the opposite term of the context";
+                break;
+            }
+        }
+        if (negationFlip == (opposite != null)) {
+            return Optional.empty();
+        }
+        if (opposite != null) {
+            return Optional.of(opposite);
+        }
+        return Optional.of(negated(answerClause) ? "negates what the context states" : "states what the context negates");
+    }
+
+    /** The clause without its polarity words, so that "open on Mondays" and "closed on Mondays" compare equal. */
+    static String withoutPolarity(String clause) {
+        String out = FREE.matcher(clause).replaceAll(" free ");
+        out = KO_NOT_A_NEGATION.matcher(EN_NOT_A_NEGATION.matcher(out).replaceAll(" ")).replaceAll(" ");
+        out = EN_NEGATION.matcher(out).replaceAll(" ");
+        out = KO_NEGATED_WORD.matcher(out).replaceAll(" ");
+        for (Opposites o : OPPOSITES) {
+            out = o.b().matcher(o.a().matcher(out).replaceAll(" ")).replaceAll(" ");
+        }
+        return out;
+    }
+}

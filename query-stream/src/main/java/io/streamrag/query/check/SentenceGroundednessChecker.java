@@ -1,0 +1,481 @@
+package io.streamrag.query.check;
+
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.text.Languages;
+import io.streamrag.platform.text.Sentences;
+import io.streamrag.platform.vector.Vectors;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Scores each answer sentence against the retrieved passages and flags the answer as hallucinated when its
+ * weakest sentence falls below the threshold.
+ *
+ * <p>Support of a sentence = a blend of (a) the best cosine similarity to a context sentence (MiniLM; weighted
+ * down for Korean, where MiniLM barely separates sentences) and (b) lexical coverage: the share of the sentence's
+ * English content stems and Korean stem bigrams found in the context. Hard evidence then caps the support:
+ * a number or amount absent from the context, a known value in the wrong unit, a negation or opposite term
+ * against the context clause the sentence restates, and English proper nouns/acronyms absent from the context.
+ * Citation markers ("[1]", "(source: x)") and lead-ins ("According to the context,", "문맥에 따르면") are removed
+ * first; refusals ("the context does not say") are not claims. The answer score is its weakest sentence.
+ *
+ * <p>One {@code embedAll} call per answer (answer and context sentences together).
+ */
+public final class SentenceGroundednessChecker implements GroundednessChecker {
+
+    public static final double DEFAULT_THRESHOLD = 0.5;
+    static final int MAX_CONTEXT_SENTENCES = 160;
+    static final double CAP_HARD = 0.15;
+    static final double CAP_ENTITY = 0.35;
+    static final double CAP_NEW_CLAUSE = 0.45;
+    /** A clause whose words are mostly absent from the context is an added claim. */
+    static final double NEW_CLAUSE_COVERAGE = 0.34;
+    /** Korean paraphrases change endings and verbs more, so less of a restated clause survives as bigrams. */
+    static final double NEW_CLAUSE_COVERAGE_KO = 0.2;
+
+    private static final Pattern CITATION = Pattern.compile(
+            "\\[[^\\]\\n]{0,60}]|【[^】]{0,60}】|\\((?:source|sources|출처|doc|docs|document|문서|ref|see)\\b[^)]{0,80}\\)|\\^\\d+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LEAD_IN = Pattern.compile(
+            "^(?:(?:according to|based on|as (?:stated|mentioned|described|noted|shown|explained) in|per|from|in) (?:the |this |these )?"
+                    + "(?:provided |given |retrieved |above |supplied |available )?(?:context|documents?|sources?|passages?|information|texts?|excerpts?|materials?|data|documentation)"
+                    + "(?: provided| given| above)?\\s*[,:]?\\s*(?:it is stated that|it says that|we can see that)?\\s*"
+                    + "|(?:the )?(?:context|documents?|sources?|passages?|documentation) (?:says|states|mentions|indicates|shows|notes|explains) (?:that )?"
+                    + "|(?:제공된|주어진|검색된|위의|참고한)?\\s*(?:문맥|맥락|컨텍스트|문서|자료|정보|내용|출처|본문)(?:에|에서|을|를|의)?\\s*(?:따르면|의하면|보면|근거하면|기반하면|기반하여|기반으로|바탕으로|근거하여)\\s*,?\\s*)",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern REFUSAL = Pattern.compile(
+            "(?i)\\b(?:i (?:do not|don't) know|i(?:'m| am) not sure|(?:the )?(?:context|documents?|sources?|passages?|information)"
+                    + " (?:do(?:es)?n['’]?t|do(?:es)? not|did not|didn't) (?:contain|mention|say|include|provide|specify|state|cover|answer)|"
+                    + "(?:there is|there's) no (?:information|mention)|cannot be (?:determined|answered) from|not (?:mentioned|specified|stated) in the)"
+                    + "|(?:문맥|문서|자료|컨텍스트|제공된 정보|주어진 정보)(?:에|에서)?(?:는)?\\s*(?:관련|해당)?\\s*(?:정보|내용|언급)(?:가|이|은|는)?\\s*(?:없|포함되어 있지 않|나와 있지 않)|알 수 없습니다|확인할 수 없습니다|모르겠습니다");
+    private static final Pattern CLAUSE = Pattern.compile(
+            ";|,?\\s+(?:but|however|whereas|while|although|though|yet|without)\\s+|,\\s+(?=(?:but )?not\\s)|(?<=[가-힣])(?:지만|는데|으나|반면(?:에)?)[,\\s]|(?:하지만|그러나|반면에?)\\s|(?<=않고)\\s");
+    /** Clause boundaries for finding an added claim: contrasts plus "and"-joined statements. */
+    private static final Pattern CLAIM_CLAUSE = Pattern.compile(CLAUSE.pattern()
+            + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|\\s(?:또한|그리고)\\s");
+    private static final Pattern KO_PARTICLE_WORD = Pattern.compile("^([가-힣]+?)(에서|에게|으로|이|가|은|는|을|를|에|로|와|과|의|도)$");
+    private static final Pattern PROPER = Pattern.compile(
+            "(?<![A-Za-z0-9])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![A-Za-z])");
+
+    private final Embedder embedder;
+    private final double threshold;
+
+    public SentenceGroundednessChecker(Embedder embedder, double threshold) {
+        if (threshold <= 0 || threshold >= 1) {
+            throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
+        }
+        this.embedder = embedder;
+        this.threshold = threshold;
+    }
+
+    public SentenceGroundednessChecker(Embedder embedder) {
+        this(embedder, DEFAULT_THRESHOLD);
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public GroundednessReport check(String answer, List<String> contextPassages) {
+        List<String> contextSentences = new ArrayList<>();
+        for (String passage : contextPassages) {
+            for (String s : Sentences.split(passage)) {
+                String clean = CITATION.matcher(s).replaceAll(" ").strip();
+                if (!clean.isEmpty()) {
+                    contextSentences.add(clean);
+                }
+            }
+        }
+        Context context = new Context(contextSentences);
+        List<String> raw = Sentences.split(answer == null ? "" : answer);
+        List<String> claims = new ArrayList<>();
+        List<Integer> claimIndex = new ArrayList<>();
+        String[] cleaned = new String[raw.size()];
+        for (int i = 0; i < raw.size(); i++) {
+            cleaned[i] = clean(raw.get(i));
+            if (isClaim(cleaned[i])) {
+                claimIndex.add(i);
+                claims.add(cleaned[i]);
+            }
+        }
+        double[] similarity = similarities(claims, contextSentences);
+        List<GroundednessReport.SentenceSupport> findings = new ArrayList<>();
+        double weakest = 1.0;
+        int claim = 0;
+        for (int i = 0; i < raw.size(); i++) {
+            if (claim < claimIndex.size() && claimIndex.get(claim) == i) {
+                GroundednessReport.SentenceSupport s = score(raw.get(i), cleaned[i], similarity[claim], context);
+                weakest = Math.min(weakest, s.support());
+                findings.add(s);
+                claim++;
+            } else {
+                findings.add(new GroundednessReport.SentenceSupport(raw.get(i), 1.0, true, "no factual claim"));
+            }
+        }
+        if (claims.isEmpty() || contextSentences.isEmpty() && claims.isEmpty()) {
+            return new GroundednessReport(1.0, false, findings);
+        }
+        double score = round(weakest);
+        return new GroundednessReport(score, score < threshold, findings);
+    }
+
+    static String clean(String sentence) {
+        String s = CITATION.matcher(sentence).replaceAll(" ").replaceAll("\\s+", " ").strip();
+        for (int i = 0; i < 2; i++) {
+            Matcher lead = LEAD_IN.matcher(s);
+            if (lead.find() && lead.end() > 0) {
+                s = s.substring(lead.end()).strip();
+            }
+        }
+        return s;
+    }
+
+    private static boolean isClaim(String cleaned) {
+        if (REFUSAL.matcher(cleaned).find()) {
+            return false;
+        }
+        return Lexicon.stems(cleaned).size() + Quantities.extract(cleaned).size() >= 2;
+    }
+
+    /** For each claim, its best cosine similarity to a context sentence (0 when there is no embedder or context). */
+    private double[] similarities(List<String> claims, List<String> contextSentences) {
+        double[] best = new double[claims.size()];
+        if (embedder == null || claims.isEmpty() || contextSentences.isEmpty()) {
+            return best;
+        }
+        List<String> context = contextSentences.size() > MAX_CONTEXT_SENTENCES
+                ? contextSentences.subList(0, MAX_CONTEXT_SENTENCES) : contextSentences;
+        List<String> all = new ArrayList<>(claims);
+        all.addAll(context);
+        List<float[]> vectors = embedder.embedAll(all);
+        for (int i = 0; i < claims.size(); i++) {
+            double max = 0;
+            for (int j = 0; j < context.size(); j++) {
+                max = Math.max(max, Vectors.dot(vectors.get(i), vectors.get(claims.size() + j)));
+            }
+            best[i] = max;
+        }
+        return best;
+    }
+
+    private GroundednessReport.SentenceSupport score(String original, String sentence, double similarity, Context context) {
+        boolean korean = "ko".equals(Languages.detect(sentence));
+        Set<String> units = units(sentence);
+        double coverage = units.isEmpty() ? 1.0 : units.stream().filter(context.units::contains).count() / (double) units.size();
+        // Paraphrases keep well over half of the words (Korean: of the stem bigrams), so coverage saturates there.
+        double semantic = korean ? clamp((similarity - 0.55) / 0.35) : clamp((similarity - 0.3) / 0.5);
+        double support = korean ? 0.15 * semantic + 0.85 * clamp(coverage / 0.6) : 0.4 * semantic + 0.6 * clamp(coverage / 0.7);
+        List<String> reasons = new ArrayList<>();
+
+        double cap = 1.0;
+        Optional<String> numbers = numberProblem(sentence, context);
+        if (numbers.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(numbers.get());
+        }
+        Optional<String> contradiction = contradiction(sentence, context);
+        if (contradiction.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(contradiction.get());
+        }
+        List<String> entities = novelEntities(sentence, context);
+        if (!entities.isEmpty()) {
+            cap = Math.min(cap, CAP_ENTITY);
+            reasons.add("names not in the context: " + String.join(", ", entities));
+        }
+        Optional<String> substituted = koreanSubstitution(sentence, context);
+        if (substituted.isPresent()) {
+            cap = Math.min(cap, CAP_ENTITY);
+            reasons.add(substituted.get());
+        }
+        Optional<String> swapped = swappedAroundNumber(sentence, context);
+        if (swapped.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(swapped.get());
+        }
+        Optional<String> rate = rateProblem(sentence, context);
+        if (rate.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(rate.get());
+        }
+        Optional<String> added = addedClause(sentence, context);
+        if (added.isPresent()) {
+            cap = Math.min(cap, CAP_NEW_CLAUSE);
+            reasons.add(added.get());
+        }
+        support = round(Math.min(support, cap));
+        boolean supported = support >= threshold;
+        if (!supported && reasons.isEmpty()) {
+            reasons.add(String.format(Locale.ROOT, "weak support (similarity %.2f, word coverage %.2f)", similarity, coverage));
+        }
+        return new GroundednessReport.SentenceSupport(original, support, supported,
+                reasons.isEmpty() ? "supported" : String.join("; ", reasons));
+    }
+
+    private static Optional<String> numberProblem(String sentence, Context context) {
+        double tolerance = Quantities.approximate(sentence) ? 0.05 : 0.0;
+        List<String> missing = new ArrayList<>();
+        List<String> wrongUnit = new ArrayList<>();
+        for (Quantities.Quantity q : Quantities.extract(sentence)) {
+            boolean supported = false;
+            boolean sameNumber = false;
+            for (Quantities.Quantity c : context.quantities) {
+                boolean sameRaw = Quantities.sameValue(q.raw(), c.raw(), tolerance);
+                if (q.unit() == null || c.unit() == null) {
+                    supported |= sameRaw || Quantities.sameValue(q.value(), c.value(), tolerance);
+                } else if (q.unit().equals(c.unit())) {
+                    supported |= Quantities.sameValue(q.value(), c.value(), tolerance);
+                    sameNumber |= sameRaw;
+                } else {
+                    sameNumber |= sameRaw;
+                    // Units of different classes (5 days vs 5 GB) name different things: no verdict from this pair.
+                }
+                if (supported) {
+                    break;
+                }
+            }
+            boolean countedElsewhere = q.counted() && context.quantities.stream()
+                    .anyMatch(c -> c.counter() != null && c.counter().equals(q.counter()));
+            if (!supported && (sameNumber || !q.counted() || countedElsewhere)) {
+                (sameNumber ? wrongUnit : missing).add(q.text());
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            problems.add("numbers not in the context: " + String.join(", ", missing));
+        }
+        if (!wrongUnit.isEmpty()) {
+            problems.add("number with a different unit in the context: " + String.join(", ", wrongUnit));
+        }
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
+
+    /**
+     * Compares each answer clause for polarity with every context clause that says the same thing apart from
+     * polarity words: most of the smaller clause's words shared, at least two of them or all of a short clause.
+     */
+    private static Optional<String> contradiction(String sentence, Context context) {
+        for (String clause : CLAUSE.split(sentence)) {
+            Set<String> units = units(Contradictions.withoutPolarity(clause));
+            if (units.isEmpty()) {
+                continue;
+            }
+            // Candidates: the clause that restates this one best (Jaccard), and short clauses it fully contains
+            // ("closed on Mondays" inside "open on Mondays from 9 to 6").
+            List<Integer> candidates = new ArrayList<>();
+            int best = -1;
+            double bestJaccard = 0.3;
+            for (int i = 0; i < context.clauses.size(); i++) {
+                Set<String> other = context.clausePolarityFree.get(i);
+                if (other.isEmpty()) {
+                    continue;
+                }
+                long shared = units.stream().filter(other::contains).count();
+                double jaccard = shared / (double) (units.size() + other.size() - shared);
+                if (shared >= 2 && jaccard > bestJaccard) {
+                    bestJaccard = jaccard;
+                    best = i;
+                }
+                if (shared == other.size()) {
+                    candidates.add(i);
+                }
+            }
+            if (best >= 0) {
+                candidates.add(best);
+            }
+            for (int i : candidates) {
+                Optional<String> why = Contradictions.between(clause, context.clauses.get(i));
+                if (why.isPresent()) {
+                    return Optional.of(why.get() + ": \"" + abbreviate(context.clauses.get(i)) + "\"");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A clause of three or more words of which only a third appear in the context: an added claim. */
+    private static Optional<String> addedClause(String sentence, Context context) {
+        for (String clause : CLAIM_CLAUSE.split(sentence)) {
+            Set<String> units = units(clause);
+            boolean korean = "ko".equals(Languages.detect(clause));
+            if (units.size() < (korean ? 4 : 3)) {
+                continue;
+            }
+            double coverage = units.stream().filter(context.units::contains).count() / (double) units.size();
+            if (coverage < (korean ? NEW_CLAUSE_COVERAGE_KO : NEW_CLAUSE_COVERAGE)) {
+                return Optional.of("claim not in the context: \"" + abbreviate(clause.strip()) + "\"");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** "per week" where the context says "per day": a rate in a period the context never uses. */
+    private static Optional<String> rateProblem(String sentence, Context context) {
+        Set<String> rates = Rates.extract(sentence);
+        if (rates.isEmpty() || context.rates.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> foreign = rates.stream().filter(r -> !context.rates.contains(r)).toList();
+        return foreign.isEmpty() ? Optional.empty()
+                : Optional.of("rate per " + String.join(", ", foreign) + " where the context says per " + String.join(", ", context.rates));
+    }
+
+    /**
+     * A number placed next to words that a context sentence enumerating several numbers attaches to another one
+     * ("Chemistry in 1903" when the context says "Physics in 1903 and Chemistry in 1911"): the facts are swapped.
+     */
+    private static Optional<String> swappedAroundNumber(String sentence, Context context) {
+        // The context reaches one word further, so a word merely near a number in the answer is not a swap.
+        for (Map.Entry<String, Set<String>> entry : Neighbours.around(sentence, 2).entrySet()) {
+            String number = entry.getKey();
+            for (Map<String, Set<String>> enumeration : context.neighbours) {
+                Set<String> own = enumeration.get(number);
+                if (own == null || enumeration.size() < 2) {
+                    continue;
+                }
+                for (String unit : entry.getValue()) {
+                    if (own.contains(unit)) {
+                        continue;
+                    }
+                    for (Map.Entry<String, Set<String>> other : enumeration.entrySet()) {
+                        if (!other.getKey().equals(number) && other.getValue().contains(unit) && !sentence.contains(other.getKey())) {
+                            return Optional.of("\"" + unit + "\" goes with " + other.getKey() + " in the context, not with " + number);
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A Korean noun that takes the place of another in an otherwise identical phrase ("대부분 페루에 있습니다"
+     * against "대부분 브라질에 있습니다"): same particle, same neighbouring word, a noun the context never uses.
+     */
+    private static Optional<String> koreanSubstitution(String sentence, Context context) {
+        List<String> words = Neighbours.words(sentence);
+        for (int i = 0; i < words.size(); i++) {
+            Matcher m = KO_PARTICLE_WORD.matcher(words.get(i));
+            if (!m.matches() || m.group(1).length() < 2 || context.compactText.contains(m.group(1))) {
+                continue;
+            }
+            String noun = m.group(1);
+            String particle = particleGroup(m.group(2));
+            String before = i > 0 ? Lexicon.koreanStem(words.get(i - 1)) : null;
+            String after = i + 1 < words.size() ? Lexicon.koreanStem(words.get(i + 1)) : null;
+            for (List<String> contextWords : context.words) {
+                for (int j = 0; j < contextWords.size(); j++) {
+                    Matcher c = KO_PARTICLE_WORD.matcher(contextWords.get(j));
+                    if (!c.matches() || !particleGroup(c.group(2)).equals(particle) || c.group(1).equals(noun)) {
+                        continue;
+                    }
+                    boolean sameBefore = before != null && j > 0 && before.equals(Lexicon.koreanStem(contextWords.get(j - 1)));
+                    boolean sameAfter = after != null && j + 1 < contextWords.size()
+                            && after.equals(Lexicon.koreanStem(contextWords.get(j + 1)));
+                    boolean edgeBefore = before == null && j == 0;
+                    boolean edgeAfter = after == null && j + 1 == contextWords.size();
+                    if ((sameBefore || edgeBefore) && (sameAfter || edgeAfter)) {
+                        return Optional.of("\"" + noun + "\" where the context says \"" + c.group(1) + "\"");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String particleGroup(String particle) {
+        return switch (particle) {
+            case "이", "가" -> "subject";
+            case "은", "는" -> "topic";
+            case "을", "를" -> "object";
+            case "로", "으로" -> "direction";
+            case "와", "과" -> "with";
+            default -> particle;
+        };
+    }
+
+    private static List<String> novelEntities(String sentence, Context context) {
+        Set<String> out = new LinkedHashSet<>();
+        Matcher m = PROPER.matcher(sentence);
+        while (m.find()) {
+            String name = m.group();
+            boolean sentenceStart = sentence.substring(0, m.start()).isBlank();
+            boolean acronymOrCode = name.chars().filter(Character::isUpperCase).count() > 1 || name.chars().anyMatch(Character::isDigit);
+            if (sentenceStart && !acronymOrCode) {
+                continue; // a capital at the start of a sentence says nothing
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            String stem = Lexicon.englishStem(lower.endsWith("s") && name.chars().filter(Character::isUpperCase).count() > 1
+                    ? lower.substring(0, lower.length() - 1) : lower);
+            if (!context.lowerText.contains(lower) && !context.lowerText.contains(stem) && !context.units.contains(stem)) {
+                out.add(name);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Comparable units: English stems, Korean stems' character bigrams (and one-syllable... none). */
+    static Set<String> units(String text) {
+        Set<String> out = new HashSet<>();
+        for (String stem : Lexicon.stems(text)) {
+            if (Lexicon.isHangul(stem)) {
+                out.addAll(Lexicon.hangulBigrams(stem));
+            } else {
+                out.add(stem);
+            }
+        }
+        return out;
+    }
+
+    private static double clamp(double v) {
+        return Math.max(0, Math.min(1, v));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+
+    /** The context read once per answer: its units, numbers and clauses. */
+    private static final class Context {
+        final Set<String> units = new HashSet<>();
+        final List<Quantities.Quantity> quantities = new ArrayList<>();
+        final List<String> clauses = new ArrayList<>();
+        final List<Set<String>> clausePolarityFree = new ArrayList<>();
+        final Set<String> rates = new LinkedHashSet<>();
+        final List<Map<String, Set<String>>> neighbours = new ArrayList<>();
+        final List<List<String>> words = new ArrayList<>();
+        final String lowerText;
+        final String compactText;
+
+        Context(List<String> sentences) {
+            String text = String.join("\n", sentences);
+            lowerText = text.toLowerCase(Locale.ROOT);
+            compactText = text.replaceAll("\\s+", "");
+            units.addAll(SentenceGroundednessChecker.units(text));
+            quantities.addAll(Quantities.extractAll(text));
+            for (String sentence : sentences) {
+                for (String clause : CLAUSE.split(sentence)) {
+                    clauses.add(clause);
+                    clausePolarityFree.add(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause)));
+                }
+                rates.addAll(Rates.extract(sentence));
+                neighbours.add(Neighbours.around(sentence, 3));
+                words.add(Neighbours.words(sentence));
+            }
+        }
+    }
+}
