@@ -125,7 +125,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                 findings.add(new GroundednessReport.SentenceSupport(raw.get(i), 1.0, true, "no factual claim"));
             }
         }
-        if (claims.isEmpty() || contextSentences.isEmpty() && claims.isEmpty()) {
+        if (claims.isEmpty()) {
             return new GroundednessReport(1.0, false, findings);
         }
         double score = round(weakest);
@@ -435,7 +435,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return new ArrayList<>(out);
     }
 
-    /** Comparable units: English stems, Korean stems' character bigrams (and one-syllable... none). */
+    /** Comparable units: English content stems and the character bigrams of Korean stems. */
     static Set<String> units(String text) {
         Set<String> out = new HashSet<>();
         for (String stem : Lexicon.stems(text)) {
