@@ -34,7 +34,7 @@ final class Contradictions {
             en("includ\\w*|ship\\w*|contain\\w*|keep\\w*|kept|retain\\w*|add\\w*", "remov\\w*|delet\\w*|exclud\\w*|dropp\\w*|lack\\w*"),
             en("strengthen\\w*|stronger|strong", "weaken\\w*|weaker|weak"),
             en("all|everyone|anyone|everybody", "only|exclusively|solely"),
-            en("before|earlier|prior to", "after|later"),
+            en("before|earlier|prior to|within", "after|later|beyond"),
             en("allow\\w*|permit\\w*|enabl\\w*|accept\\w*|approv\\w*", "prohibit\\w*|forbid\\w*|forbidden|ban\\w*|disabl\\w*|reject\\w*|deni\\w*|deny\\w*"),
             en("requir\\w*|mandatory|compulsory", "optional"),
             en("free(?! of)|unpaid", "paid|charg\\w*|fee"),

@@ -119,7 +119,9 @@ final class Lexicon {
         } else if (w.length() > 3 && w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) {
             w = w.substring(0, w.length() - 1);
         }
-        if (w.length() > 5 && w.endsWith("ing")) {
+        if (w.length() > 7 && (w.endsWith("able") || w.endsWith("ible"))) {
+            w = w.substring(0, w.length() - 4); // refundable -> refund
+        } else if (w.length() > 5 && w.endsWith("ing")) {
             w = w.substring(0, w.length() - 3);
         } else if (w.length() > 4 && w.endsWith("ied")) {
             w = w.substring(0, w.length() - 3) + "y";

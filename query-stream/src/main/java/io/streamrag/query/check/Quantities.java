@@ -25,6 +25,8 @@ final class Quantities {
     /** "1년에", "1명당", "1분에": a rate's denominator, not a claim about a value. */
     private static final Pattern PER_ONE = Pattern.compile("^\\s?[가-힣]{0,2}(?:에|당|마다)(?![가-힣])");
     private static final Pattern BARE_EN_WORD = Pattern.compile("(?i)\\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|twice|half|dozen)\\b");
+    /** "about a year", "an hour": one of the unit. */
+    private static final Pattern A_UNIT = Pattern.compile("(?i)\\b(?:a|an|one)\\s+(year|month|week|day|hour|minute|second)\\b");
     private static final Pattern BARE_KO_WORD = Pattern.compile("(?<![가-힣])(한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무)\\s?(번|가지|개|명|권|곳|차례|건)");
 
     /** Every quantity in the context, with number words counted even without a unit ("twice", "두 번"). */
@@ -35,6 +37,10 @@ final class Quantities {
             double v = EN_WORDS.get(w.group(1).toLowerCase(Locale.ROOT));
             String word = w.group(1).toLowerCase(Locale.ROOT);
             out.add(new Quantity(v, v, null, null, w.group(), true, word.equals("twice") ? "times" : null));
+        }
+        Matcher a = A_UNIT.matcher(text);
+        while (a.find()) {
+            out.add(quantity(1, a.group(1).toLowerCase(Locale.ROOT), a.group(), false, null));
         }
         Matcher k = BARE_KO_WORD.matcher(text);
         while (k.find()) {

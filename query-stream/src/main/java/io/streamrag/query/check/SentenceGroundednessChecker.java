@@ -62,6 +62,9 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
     /** Clause boundaries for finding an added claim: contrasts plus "and"-joined statements. */
     private static final Pattern CLAIM_CLAUSE = Pattern.compile(CLAUSE.pattern()
             + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|\\s(?:또한|그리고)\\s");
+    /** Clause boundaries for polarity: contrasts, and coordinated predicates ("..., and may not ..."). */
+    private static final Pattern POLARITY_CLAUSE = Pattern.compile(CLAUSE.pattern()
+            + "|,\\s*and\\s+|\\s+and\\s+(?=(?:may|must|can|cannot|should|will|is|are|was|were|does|do|did|has|have)\\b)|(?<=[가-힣][며고]),?\\s");
     private static final Pattern KO_PARTICLE_WORD = Pattern.compile("^([가-힣]+?)(에서|에게|으로|이|가|은|는|을|를|에|로|와|과|의|도)$");
     private static final Pattern PROPER = Pattern.compile(
             "(?<![A-Za-z0-9])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![A-Za-z])");
@@ -122,7 +125,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                 findings.add(new GroundednessReport.SentenceSupport(raw.get(i), 1.0, true, "no factual claim"));
             }
         }
-        if (claims.isEmpty() || contextSentences.isEmpty() && claims.isEmpty()) {
+        if (claims.isEmpty()) {
             return new GroundednessReport(1.0, false, findings);
         }
         double score = round(weakest);
@@ -265,7 +268,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
      * polarity words: most of the smaller clause's words shared, at least two of them or all of a short clause.
      */
     private static Optional<String> contradiction(String sentence, Context context) {
-        for (String clause : CLAUSE.split(sentence)) {
+        for (String clause : POLARITY_CLAUSE.split(sentence)) {
             Set<String> units = units(Contradictions.withoutPolarity(clause));
             if (units.isEmpty()) {
                 continue;
@@ -303,9 +306,16 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return Optional.empty();
     }
 
-    /** A clause of three or more words of which only a third appear in the context: an added claim. */
+    /**
+     * In a sentence of several clauses, a clause of three or more words of which only a third appear in the
+     * context: a claim added to a supported one. A single-clause sentence is judged by its overall support.
+     */
     private static Optional<String> addedClause(String sentence, Context context) {
-        for (String clause : CLAIM_CLAUSE.split(sentence)) {
+        String[] clauses = CLAIM_CLAUSE.split(sentence);
+        if (clauses.length < 2) {
+            return Optional.empty();
+        }
+        for (String clause : clauses) {
             Set<String> units = units(clause);
             boolean korean = "ko".equals(Languages.detect(clause));
             if (units.size() < (korean ? 4 : 3)) {
@@ -344,7 +354,8 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     continue;
                 }
                 for (String unit : entry.getValue()) {
-                    if (own.contains(unit)) {
+                    // Only names can be swapped: capitalised words, or Korean nouns marked by a particle.
+                    if (own.contains(unit) || !context.names.contains(unit)) {
                         continue;
                     }
                     for (Map.Entry<String, Set<String>> other : enumeration.entrySet()) {
@@ -424,7 +435,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return new ArrayList<>(out);
     }
 
-    /** Comparable units: English stems, Korean stems' character bigrams (and one-syllable... none). */
+    /** Comparable units: English content stems and the character bigrams of Korean stems. */
     static Set<String> units(String text) {
         Set<String> out = new HashSet<>();
         for (String stem : Lexicon.stems(text)) {
@@ -458,6 +469,8 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         final Set<String> rates = new LinkedHashSet<>();
         final List<Map<String, Set<String>>> neighbours = new ArrayList<>();
         final List<List<String>> words = new ArrayList<>();
+        /** Units of the context's name-like words: capitalised words and Korean nouns followed by a particle. */
+        final Set<String> names = new HashSet<>();
         final String lowerText;
         final String compactText;
 
@@ -468,13 +481,22 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             units.addAll(SentenceGroundednessChecker.units(text));
             quantities.addAll(Quantities.extractAll(text));
             for (String sentence : sentences) {
-                for (String clause : CLAUSE.split(sentence)) {
+                for (String clause : POLARITY_CLAUSE.split(sentence)) {
                     clauses.add(clause);
                     clausePolarityFree.add(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause)));
                 }
                 rates.addAll(Rates.extract(sentence));
                 neighbours.add(Neighbours.around(sentence, 3));
-                words.add(Neighbours.words(sentence));
+                List<String> tokens = Neighbours.words(sentence);
+                words.add(tokens);
+                for (String token : tokens) {
+                    Matcher particle = KO_PARTICLE_WORD.matcher(token);
+                    if (particle.matches()) {
+                        names.addAll(SentenceGroundednessChecker.units(particle.group(1)));
+                    } else if (!token.isEmpty() && Character.isUpperCase(token.charAt(0))) {
+                        names.addAll(SentenceGroundednessChecker.units(token));
+                    }
+                }
             }
         }
     }

@@ -57,6 +57,7 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
         String override = "instruction override";
         en(override, 0.75, "(?:ignore|disregard|forget|override|bypass|skip|drop|abandon|discard|neglect|ditch|throw out) " + DET + MODIFIER + " " + NOUN);
         en(override, 0.75, "(?:ignore|disregard|forget|override|bypass|discard|neglect) " + DET + STRONG_NOUN);
+        en(override, 0.7, "(?:ignore|disregard|forget|set aside|put aside|throw away|abandon|discard|drop) " + DET + NOUN + " (?:you (?:were|have been|'ve been) (?:given|told|taught)|(?:given|provided) (?:to you|earlier|before|above|previously)|from before)");
         en(override, 0.7, "(?:ignore|disregard|forget) (?:all|everything|anything) (?:you (?:were|have been|'ve been) told|(?:written|said|stated) (?:above|before|earlier)|above|before this|prior)");
         en(override, 0.65, "(?:do not|don't|dont|stop|no longer) (?:follow|following|obey|obeying|adhere to|adhering to|comply with|complying with) " + DET + "(?:" + MODIFIER + " )?" + NOUN);
         en(override, 0.5, "(?:new|updated|real|actual|revised|override) (?:system )?(?:instructions?|directives?|rules|orders)\\s*:");
@@ -73,6 +74,7 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
 
         String persona = "role-play / jailbreak persona";
         en(persona, 0.7, "you (?:are|'re|will be|are going to (?:be|act as)) (?:now |from now on |going to be )?(?:dan|stan|dude|aim|mongo tom|an? (?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|amoral|unethical|unaligned)\\b)");
+        en(persona, 0.55, "an? (?:ai|assistant|model|chatbot|bot|llm) (?:with no|without|free of|free from) (?:any )?(?:limits|limitations|restrictions|rules|filters|ethics|morals|guidelines|censorship)");
         en(persona, 0.55, "(?:as|like|be|become|into) an? (?:unrestricted|unfiltered|uncensored|jailbroken|unaligned|amoral) (?:ai|assistant|model|chatbot|version|llm)");
         en(persona, 0.6, "do anything now|jailbroken|dan mode|evil confidant|opposite mode|no-?limits mode");
         en(persona, 0.3, "(?:developer|dev|god|debug|admin|sudo|unrestricted|unfiltered|maintenance|unlocked) mode");

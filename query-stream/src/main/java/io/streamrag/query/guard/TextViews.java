@@ -31,7 +31,7 @@ final class TextViews {
     private static final Pattern SPACED_LETTERS = Pattern.compile("(?<![\\p{L}\\p{N}])(?:[\\p{L}\\p{N}][ ._\\-*|/]{1,2}){3,}[\\p{L}\\p{N}](?![\\p{L}\\p{N}])");
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
     private static final Pattern HEX = Pattern.compile("(?:(?:0x|\\\\x)?[0-9a-fA-F]{2}[\\s:,]?){10,}");
-    private static final Pattern PERCENT = Pattern.compile("(?:%[0-9a-fA-F]{2}){3,}");
+    private static final Pattern PERCENT = Pattern.compile("%[0-9a-fA-F]{2}");
     private static final Pattern HTML_ENTITY = Pattern.compile("&#(x[0-9a-fA-F]+|\\d+);");
     private static final Pattern UNICODE_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
     private static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
@@ -170,7 +170,7 @@ final class TextViews {
                 out.add("hex:" + text);
             }
         }
-        if (PERCENT.matcher(raw).find()) {
+        if (PERCENT.matcher(raw).results().limit(3).count() >= 3) {
             out.add("url:" + percentDecode(raw));
         }
         if (HTML_ENTITY.matcher(raw).find()) {

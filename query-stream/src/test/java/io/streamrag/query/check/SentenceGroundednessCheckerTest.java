@@ -1,0 +1,128 @@
+package io.streamrag.query.check;
+
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.embedding.Embedders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs the checker with the real MiniLM model (one embedAll call per answer). */
+class SentenceGroundednessCheckerTest {
+
+    private static Embedder embedder;
+    private static SentenceGroundednessChecker checker;
+
+    private static final List<String> REFUNDS = List.of(
+            "Refunds are available within 30 days of purchase. After 30 days, purchases are not refundable.",
+            "The Pro plan costs 1,000 dollars per year and includes 5 seats.");
+    private static final List<String> HWAN = List.of(
+            "환불은 구매일로부터 30일 이내에 신청할 수 있습니다. 30일이 지나면 환불되지 않습니다.",
+            "프로 요금제는 연 1,000원이며 5명까지 사용할 수 있습니다.");
+
+    @BeforeAll
+    static void loadModel() {
+        embedder = Embedders.miniLm(16, 1);
+        checker = new SentenceGroundednessChecker(embedder);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        embedder.close();
+    }
+
+    @Test
+    void shouldAcceptParaphrases_withBoilerplateAndCitations() {
+        // when
+        GroundednessReport en = checker.check("According to the context, you can get a refund within 30 days of buying [1]. "
+                + "The Pro plan is 1000 dollars a year with five seats.", REFUNDS);
+        GroundednessReport ko = checker.check("문맥에 따르면 구매 후 30일 이내에 환불을 신청할 수 있습니다. 프로 요금제는 연 1천 원입니다.", HWAN);
+
+        // then
+        assertThat(en.hallucinated()).as(en.toString()).isFalse();
+        assertThat(ko.hallucinated()).as(ko.toString()).isFalse();
+    }
+
+    @Test
+    void shouldFlagANumberThatIsNotInTheContext() {
+        // when
+        GroundednessReport report = checker.check("The Pro plan costs 1,500 dollars per year.", REFUNDS);
+
+        // then
+        assertThat(report.hallucinated()).isTrue();
+        assertThat(report.sentences().getFirst().reason()).contains("numbers not in the context");
+    }
+
+    @Test
+    void shouldFlagAKnownNumberWithTheWrongUnit_inEnglishAndKorean() {
+        // when
+        GroundednessReport en = checker.check("Refunds are available within 30 weeks of purchase.", REFUNDS);
+        GroundednessReport ko = checker.check("환불은 구매일로부터 30개월 이내에 신청할 수 있습니다.", HWAN);
+
+        // then
+        assertThat(en.hallucinated()).isTrue();
+        assertThat(ko.hallucinated()).isTrue();
+        assertThat(en.sentences().getFirst().reason()).contains("different unit");
+    }
+
+    @Test
+    void shouldFlagNegationFlips_inEnglishAndKorean() {
+        // when
+        GroundednessReport en = checker.check("After 30 days, purchases are still refundable.", REFUNDS);
+        GroundednessReport ko = checker.check("30일이 지나도 환불됩니다.", HWAN);
+
+        // then
+        assertThat(en.hallucinated()).as(en.toString()).isTrue();
+        assertThat(ko.hallucinated()).as(ko.toString()).isTrue();
+        assertThat(ko.sentences().getFirst().reason()).contains("negates");
+    }
+
+    @Test
+    void shouldNotFlagARestatedNegation() {
+        // when
+        GroundednessReport report = checker.check("Purchases older than 30 days cannot be refunded.", REFUNDS);
+
+        // then
+        assertThat(report.hallucinated()).as(report.toString()).isFalse();
+    }
+
+    @Test
+    void shouldFlagNamesThatTheContextNeverMentions() {
+        // when
+        GroundednessReport report = checker.check("The Pro plan includes 5 seats and a Salesforce integration.", REFUNDS);
+
+        // then
+        assertThat(report.hallucinated()).isTrue();
+        assertThat(report.sentences().getFirst().reason()).contains("Salesforce");
+    }
+
+    @Test
+    void shouldScoreEverySentence_andLetTheThresholdDecide() {
+        // given
+        String answer = "Refunds are available within 30 days. The Pro plan costs 1,500 dollars per year.";
+
+        // when
+        GroundednessReport strict = checker.check(answer, REFUNDS);
+        GroundednessReport lenient = new SentenceGroundednessChecker(embedder, 0.1).check(answer, REFUNDS);
+
+        // then
+        assertThat(strict.sentences()).hasSize(2);
+        assertThat(strict.sentences().get(0).supported()).isTrue();
+        assertThat(strict.sentences().get(1).supported()).isFalse();
+        assertThat(strict.score()).isEqualTo(strict.sentences().get(1).support());
+        assertThat(lenient.hallucinated()).isFalse();
+    }
+
+    @Test
+    void shouldTreatRefusalsAsNoClaim() {
+        // when
+        GroundednessReport report = checker.check("The context does not mention the shipping cost.", REFUNDS);
+
+        // then
+        assertThat(report.hallucinated()).isFalse();
+        assertThat(report.score()).isEqualTo(1.0);
+    }
+}
