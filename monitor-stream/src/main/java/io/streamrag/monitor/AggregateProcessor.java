@@ -1,0 +1,123 @@
+package io.streamrag.monitor;
+
+import io.streamrag.events.Telemetry;
+import io.streamrag.schemas.AvroSerde;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Per partition: decode telemetry, drop duplicates by event id, add each event to the open window of every
+ * dimension it belongs to, and send each window's partial aggregate on once the window has closed (its end
+ * plus grace is behind this partition's stream time). Event time is the telemetry header's timestamp.
+ * An undecodable record is counted and logged, then skipped: telemetry is derived from answer and ingest
+ * events that keep the original, and one bad record must not stop the monitor.
+ */
+final class AggregateProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AggregateProcessor.class);
+    private static final AvroSerde<Telemetry> SERDE = AvroSerde.of(Telemetry.class);
+
+    private final MonitorSettings settings;
+    private final long windowMs;
+    private final long graceMs;
+    private final long dedupMs;
+    private ProcessorContext<String, byte[]> context;
+    private WindowStore<String, Long> seen;
+    private AggregateWindowStore windows;
+    private long streamTime = Long.MIN_VALUE;
+    private long nextClose = Long.MIN_VALUE;
+    private long undecodable;
+
+    AggregateProcessor(MonitorSettings settings) {
+        this.settings = settings;
+        this.windowMs = settings.window().toMillis();
+        this.graceMs = settings.grace().toMillis();
+        this.dedupMs = settings.dedupRetention().toMillis();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.seen = context.getStateStore(MonitorTopology.DEDUP_STORE);
+        this.windows = context.getStateStore(MonitorTopology.WINDOW_STORE);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        Telemetry telemetry;
+        try {
+            telemetry = SERDE.decode(record.value());
+            if (telemetry == null) {
+                throw new SerializationException("empty value");
+            }
+        } catch (SerializationException e) {
+            undecodable++;
+            settings.observer().undecodable(e.getMessage());
+            if (Long.bitCount(undecodable) == 1) { // 1st, 2nd, 4th, 8th...: visible without flooding the log
+                LOG.warn("skipped undecodable telemetry ({} so far), partition {} offset {}: {}", undecodable,
+                        context.recordMetadata().map(m -> m.partition()).orElse(-1),
+                        context.recordMetadata().map(m -> m.offset()).orElse(-1L), e.getMessage());
+            }
+            return;
+        }
+        long time = telemetry.getHeader().getTimestamp().toEpochMilli();
+        String eventId = telemetry.getHeader().getEventId();
+        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, time - dedupMs, time + dedupMs)) {
+            if (earlier.hasNext()) {
+                settings.observer().duplicate();
+                return;
+            }
+        }
+        seen.put(eventId, time, time);
+
+        long start = time - Math.floorMod(time, windowMs);
+        if (streamTime != Long.MIN_VALUE && start + windowMs + graceMs <= streamTime) {
+            settings.observer().late();
+            return;
+        }
+        List<DimensionKey> keys = DimensionKey.of(telemetry);
+        for (DimensionKey key : keys) {
+            WindowAggregate aggregate = windows.openWindow(key.toString(), start);
+            if (aggregate == null) { // closed before a restart
+                settings.observer().late();
+                return;
+            }
+            aggregate.add(telemetry, settings.errorStatuses());
+        }
+        settings.observer().counted(telemetry);
+        if (nextClose == Long.MIN_VALUE) {
+            nextClose = start + windowMs + graceMs;
+        }
+        if (time > streamTime) {
+            streamTime = time;
+            if (streamTime >= nextClose) {
+                closeDueWindows();
+            }
+        }
+    }
+
+    private void closeDueWindows() {
+        long earliestOpenClose = Long.MAX_VALUE;
+        // oldest first: the merge must not see a later window before an earlier one, or it drops the earlier as late
+        List<AggregateWindowStore.WindowKey> due = windows.openWindows();
+        due.sort(java.util.Comparator.comparingLong(AggregateWindowStore.WindowKey::start));
+        for (AggregateWindowStore.WindowKey key : due) {
+            long closesAt = key.start() + windowMs + graceMs;
+            if (closesAt <= streamTime) {
+                byte[] partial = windows.close(key);
+                context.forward(new Record<>(key.dimension(), partial, key.start()));
+            } else {
+                earliestOpenClose = Math.min(earliestOpenClose, closesAt);
+            }
+        }
+        nextClose = earliestOpenClose;
+    }
+}
