@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Per partition: decode telemetry, drop duplicates by event id, add each event to the open window of every
  * dimension it belongs to, and send each window's partial aggregate on once the window has closed (its end
- * plus grace is behind this partition's stream time). Event time is the telemetry header's timestamp.
+ * plus grace is behind this partition's stream time), followed by a watermark saying how far this partition
+ * is final. Event time is the telemetry header's timestamp.
  * An undecodable record is counted and logged, then skipped: telemetry is derived from answer and ingest
  * events that keep the original, and one bad record must not stop the monitor.
  */
@@ -119,5 +120,9 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
             }
         }
         nextClose = earliestOpenClose;
+        // every window ending at or before this is final here: tell every merge partition
+        long watermark = streamTime - graceMs;
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
+        context.forward(new Record<>(MergeProcessor.WATERMARK_KEY, MergeProcessor.watermark(partition, watermark), watermark));
     }
 }

@@ -64,7 +64,7 @@ final class DashboardView {
 
         json.array("alerts");
         picture.alertStates().forEach((key, state) -> {
-            Map<String, String> s = EmitProcessor.describeState(state);
+            Map<String, String> s = MergeProcessor.describeState(state);
             if (Boolean.parseBoolean(s.get("raised"))) {
                 int slash = key.indexOf('/');
                 json.begin().field("rule", key.substring(0, slash)).field("on", key.substring(slash + 1))

@@ -26,7 +26,6 @@ public record MonitorConfig(String applicationId, Topics topics, MonitorSettings
             ConfigKey.of("monitor.window.hopping.size", "5m", "Hopping window also reported; a multiple of the window size."),
             ConfigKey.of("monitor.window.hopping.advance", "1m", "Advance of the hopping window; a multiple of the window size."),
             ConfigKey.of("monitor.window.grace", "30s", "How long after a window's end late events still count."),
-            ConfigKey.of("monitor.merge.grace", "1m", "How long the merge of per-partition results waits for slower partitions."),
             ConfigKey.of("monitor.retention", "1h", "How long windows stay queryable for the dashboard."),
             ConfigKey.of("monitor.dedup.retention", "10m", "How long event ids are remembered to drop duplicates."),
             ConfigKey.of("monitor.error.statuses", "FAILED,TIMEOUT", "Answer statuses counted as errors."),
@@ -72,7 +71,7 @@ public record MonitorConfig(String applicationId, Topics topics, MonitorSettings
             }
         }
         MonitorSettings settings = window.isZero() ? null : new MonitorSettings(window, hopSize, hopAdvance,
-                duration(config, "monitor.window.grace"), duration(config, "monitor.merge.grace"),
+                duration(config, "monitor.window.grace"),
                 duration(config, "monitor.retention"), duration(config, "monitor.dedup.retention"),
                 new LinkedHashSet<>(config.list("monitor.error.statuses")), rules, budgets,
                 config.decimal("monitor.drift.psi.threshold", 0, 100),

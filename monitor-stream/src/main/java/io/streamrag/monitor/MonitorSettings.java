@@ -13,13 +13,12 @@ import java.util.Set;
  * @param hoppingSize    the hopping window reported as well (5 minutes); a multiple of {@code window}
  * @param hoppingAdvance how far hopping windows move (1 minute); a multiple of {@code window}
  * @param grace          how long after a window's end late events still count in it
- * @param mergeGrace     how long the merge of per-partition results waits for slower partitions
  * @param retention      how long windows stay queryable for the dashboard
  * @param dedupRetention how long event ids are remembered to drop duplicates
  * @param tokenBudgets   tenant -> tokens per UTC day
  */
 public record MonitorSettings(Duration window, Duration hoppingSize, Duration hoppingAdvance, Duration grace,
-                              Duration mergeGrace, Duration retention, Duration dedupRetention,
+                              Duration retention, Duration dedupRetention,
                               Set<String> errorStatuses, List<AlertRule> rules, Map<String, Long> tokenBudgets,
                               double driftThreshold, long driftMinSamples, TelemetryObserver observer) {
 
@@ -33,12 +32,12 @@ public record MonitorSettings(Duration window, Duration hoppingSize, Duration ho
     }
 
     public MonitorSettings withObserver(TelemetryObserver newObserver) {
-        return new MonitorSettings(window, hoppingSize, hoppingAdvance, grace, mergeGrace, retention, dedupRetention,
+        return new MonitorSettings(window, hoppingSize, hoppingAdvance, grace, retention, dedupRetention,
                 errorStatuses, rules, tokenBudgets, driftThreshold, driftMinSamples, newObserver);
     }
 
     public MonitorSettings withRules(List<AlertRule> newRules) {
-        return new MonitorSettings(window, hoppingSize, hoppingAdvance, grace, mergeGrace, retention, dedupRetention,
+        return new MonitorSettings(window, hoppingSize, hoppingAdvance, grace, retention, dedupRetention,
                 errorStatuses, newRules, tokenBudgets, driftThreshold, driftMinSamples, observer);
     }
 
@@ -52,7 +51,7 @@ public record MonitorSettings(Duration window, Duration hoppingSize, Duration ho
 
     /** How long the tumbling windows must be kept: queries, hopping merges and grace all read them. */
     Duration storeRetention() {
-        Duration needed = hoppingSize.plus(grace).plus(mergeGrace).plus(window);
+        Duration needed = hoppingSize.plus(grace).plus(window.multipliedBy(2));
         return retention.compareTo(needed) > 0 ? retention : needed;
     }
 }

@@ -9,14 +9,10 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -26,11 +22,11 @@ import org.apache.kafka.streams.state.Stores;
  *   monitor-aggregate       per partition: decode (undecodable: counted, logged, skipped), drop duplicate event ids
  *                           (monitor-dedup-store), add to the open window of overall / tenant / model / template
  *                           (monitor-window-store: live values for interactive queries); a closed window's
- *                           partial aggregate goes on
- *   monitor-partials-by-dimension   repartition by "dimension=value": one partial per partition and window
- *   monitor-merge           merge the partials of a window (monitor-merged-store, grace monitor.merge.grace)
- *   monitor-final-suppress  one final result per window, when it closes
- *   monitor-emit            metric windows (tumbling + hopping), drift (monitor-drift-reference-store), alerts
+ *                           partial aggregate goes on, then the partition's watermark
+ *   monitor-partials-by-dimension   repartition by "dimension=value" (watermarks go to every partition)
+ *   monitor-merge           merge the partials of a window (monitor-merged-store); once every source partition's
+ *                           watermark (monitor-watermark-store) is past a window's end, emit it once: metric
+ *                           windows (tumbling + hopping), drift (monitor-drift-reference-store), alerts
  *                           (monitor-alert-store, monitor-budget-store)
  * llmops.metrics  '&lt;window&gt;/&lt;dimension&gt;=&lt;value&gt;/&lt;start&gt;' -> MetricWindow
  * llmops.alerts   '&lt;ruleId&gt;/&lt;dimension&gt;=&lt;value&gt;' -> Alert (RAISED, CLEARED)
@@ -47,8 +43,7 @@ public final class MonitorTopology {
     public static final String REPARTITION = "monitor-partials-by-dimension";
     public static final String MERGE = "monitor-merge";
     public static final String MERGED_STORE = "monitor-merged-store";
-    public static final String SUPPRESS = "monitor-final-suppress";
-    public static final String EMIT = "monitor-emit";
+    public static final String WATERMARK_STORE = "monitor-watermark-store";
     public static final String ALERT_STORE = "monitor-alert-store";
     public static final String REFERENCE_STORE = "monitor-drift-reference-store";
     public static final String BUDGET_STORE = "monitor-budget-store";
@@ -67,21 +62,17 @@ public final class MonitorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REFERENCE_STORE), Serdes.String(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUDGET_STORE), Serdes.String(), Serdes.Long()));
 
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.inMemoryWindowStore(MERGED_STORE, settings.storeRetention(),
+                settings.window(), false), Serdes.String(), Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WATERMARK_STORE), Serdes.String(), Serdes.Long()));
+
         KStream<String, SpecificRecord> results = builder
                 .stream(topics.telemetry(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(SOURCE))
                 .process(() -> new AggregateProcessor(settings), Named.as(AGGREGATE), DEDUP_STORE, WINDOW_STORE)
-                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(REPARTITION))
-                .groupByKey(Grouped.with("monitor-merge-group", Serdes.String(), Serdes.ByteArray()))
-                // grace: partitions close their windows on their own stream time; the merge waits for laggards
-                .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.mergeGrace()))
-                .reduce((a, b) -> WindowAggregate.fromBytes(a).merge(WindowAggregate.fromBytes(b)).toBytes(),
-                        Named.as(MERGE),
-                        Materialized.<String, byte[]>as(Stores.inMemoryWindowStore(MERGED_STORE,
-                                        settings.storeRetention(), settings.window(), false))
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName(SUPPRESS))
-                .toStream(Named.as("monitor-finals"))
-                .process(() -> new EmitProcessor(settings), Named.as(EMIT), MERGED_STORE, ALERT_STORE, REFERENCE_STORE, BUDGET_STORE);
+                .repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray()).withName(REPARTITION)
+                        .withStreamPartitioner(MergeProcessor.PARTITIONER))
+                .process(() -> new MergeProcessor(settings), Named.as(MERGE),
+                        MERGED_STORE, WATERMARK_STORE, ALERT_STORE, REFERENCE_STORE, BUDGET_STORE);
 
         results.filter((k, v) -> v instanceof MetricWindow, Named.as("monitor-metric-windows"))
                 .mapValues(v -> (MetricWindow) v, Named.as("monitor-as-metric-window"))
@@ -91,6 +82,4 @@ public final class MonitorTopology {
                 .to(topics.alerts(), Produced.with(Serdes.String(), AvroSerde.of(Alert.class)).withName("monitor-alerts-sink"));
         return builder.build();
     }
-
-
 }

@@ -235,7 +235,7 @@ class MonitorTopologyTest {
         }
 
         // when
-        advanceTo(T0.plus(Duration.ofMinutes(2)).plusSeconds(10));
+        send(TelemetryFixtures.ingest("clock", T0.plus(Duration.ofMinutes(2)).plusSeconds(40), 0, "INGESTED")); // minutes 0, 1 final
         List<Alert> beforeThird = alerts.readValuesToList();
         advanceTo(T0.plus(Duration.ofMinutes(6)));
 
@@ -278,7 +278,7 @@ class MonitorTopologyTest {
         // then
         assertThat(description).contains("monitor-telemetry-source", "monitor-aggregate", "monitor-dedup-store",
                 "monitor-window-store", "monitor-partials-by-dimension-repartition", "monitor-merge",
-                "monitor-merged-store", "monitor-final-suppress", "monitor-emit", "monitor-alert-store",
+                "monitor-merged-store", "monitor-watermark-store", "monitor-alert-store",
                 "monitor-drift-reference-store", "monitor-budget-store", "monitor-metrics-sink", "monitor-alerts-sink");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-", "STATE-STORE-");
     }

@@ -21,7 +21,7 @@ final class TelemetryFixtures {
 
     static MonitorSettings settings(String... rules) {
         return new MonitorSettings(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1),
-                Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1), Duration.ofMinutes(10),
+                Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofMinutes(10),
                 Set.of("FAILED", "TIMEOUT"), java.util.Arrays.stream(rules).map(AlertRule::parse).toList(),
                 Map.of(), 0.2, 20, TelemetryObserver.NONE);
     }

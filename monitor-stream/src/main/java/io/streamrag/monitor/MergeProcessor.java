@@ -4,54 +4,141 @@ import io.streamrag.events.Alert;
 import io.streamrag.events.AlertState;
 import io.streamrag.schemas.Events;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.TimestampedWindowStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * For each final window of one dimension (every partition merged): the metric window, the hopping window that
- * ends with it (the merge of the tumbling windows it covers), drift against the dimension's reference window,
- * and alert rules, raising once per episode and clearing when the condition stops.
+ * Merges the partial aggregates of every source partition per dimension and window, and emits a window once
+ * every source partition's watermark has passed its end: the metric window, the hopping window that ends with
+ * it (the merge of the tumbling windows it covers), drift against the dimension's reference window, and alert
+ * rules, raising once per episode and clearing when the condition stops.
+ * <p>
+ * Watermarks rather than a grace period decide when a window is complete: while catching up, partitions can be
+ * minutes apart in event time, and a grace period would drop the slower ones' partials. A source partition that
+ * stops receiving telemetry holds finals back until it moves again (live values are not affected).
  */
-final class EmitProcessor implements Processor<Windowed<String>, byte[], String, SpecificRecord> {
+final class MergeProcessor implements Processor<String, byte[], String, SpecificRecord> {
+
+    static final String WATERMARK_KEY = "\u0000watermark";
+    private static final byte WATERMARK = 'W';
+    private static final String EMITTED_UP_TO = "emitted";
+    private static final Logger LOG = LoggerFactory.getLogger(MergeProcessor.class);
 
     private final MonitorSettings settings;
+    private final long windowMs;
     private ProcessorContext<String, SpecificRecord> context;
-    private TimestampedWindowStore<String, byte[]> merged;
+    private WindowStore<String, byte[]> merged;
+    private KeyValueStore<String, Long> watermarks;
     private KeyValueStore<String, String> alerts;
     private KeyValueStore<String, byte[]> references;
     private KeyValueStore<String, Long> budgets;
 
-    EmitProcessor(MonitorSettings settings) {
+    MergeProcessor(MonitorSettings settings) {
         this.settings = settings;
+        this.windowMs = settings.window().toMillis();
     }
+
+    static byte[] watermark(int partition, long time) {
+        return ByteBuffer.allocate(13).put(WATERMARK).putInt(partition).putLong(time).array();
+    }
+
+    /** Sends watermarks to every partition of the merge, partials by their dimension like the default partitioner. */
+    static final StreamPartitioner<String, byte[]> PARTITIONER = (topic, key, value, partitions) ->
+            WATERMARK_KEY.equals(key)
+                    ? Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()))
+                    : Optional.of(Set.of(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions));
 
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.merged = context.getStateStore(MonitorTopology.MERGED_STORE);
+        this.watermarks = context.getStateStore(MonitorTopology.WATERMARK_STORE);
         this.alerts = context.getStateStore(MonitorTopology.ALERT_STORE);
         this.references = context.getStateStore(MonitorTopology.REFERENCE_STORE);
         this.budgets = context.getStateStore(MonitorTopology.BUDGET_STORE);
     }
 
     @Override
-    public void process(Record<Windowed<String>, byte[]> record) {
-        String dimension = record.key().key();
+    public void process(Record<String, byte[]> record) {
+        if (WATERMARK_KEY.equals(record.key())) {
+            ByteBuffer in = ByteBuffer.wrap(record.value());
+            in.get();
+            String partition = Integer.toString(in.getInt());
+            long time = in.getLong();
+            Long before = watermarks.get(partition);
+            if (before == null || time > before) {
+                watermarks.put(partition, time);
+                emitCompleteWindows();
+            }
+            return;
+        }
+        long start = record.timestamp();
+        Long emitted = watermarks.get(EMITTED_UP_TO);
+        if (emitted != null && start < emitted) {
+            LOG.warn("partial of {} for window {} arrived after that window was emitted; not counted in llmops.metrics",
+                    record.key(), start);
+            return;
+        }
+        byte[] existing = merged.fetch(record.key(), start);
+        WindowAggregate partial = WindowAggregate.fromBytes(record.value());
+        merged.put(record.key(), (existing == null ? partial : WindowAggregate.fromBytes(existing).merge(partial)).toBytes(), start);
+    }
+
+    /** Emits every window, oldest first, whose end every known source partition has passed. */
+    private void emitCompleteWindows() {
+        long low = Long.MAX_VALUE;
+        try (KeyValueIterator<String, Long> all = watermarks.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> next = all.next();
+                if (!next.key.equals(EMITTED_UP_TO)) {
+                    low = Math.min(low, next.value);
+                }
+            }
+        }
+        long lastStart = Math.floorDiv(low - windowMs, windowMs) * windowMs; // the last window with end <= low
+        Long emitted = watermarks.get(EMITTED_UP_TO);
+        long from = emitted == null ? 0 : emitted;
+        if (lastStart < from) {
+            return;
+        }
+        List<KeyValue<Windowed<String>, byte[]>> complete = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, byte[]> windows = merged.fetchAll(from, lastStart)) {
+            windows.forEachRemaining(complete::add);
+        }
+        complete.sort(Comparator.comparingLong(kv -> kv.key.window().start()));
+        for (KeyValue<Windowed<String>, byte[]> window : complete) {
+            emit(window.key.key(), window.key.window().start(), WindowAggregate.fromBytes(window.value));
+        }
+        watermarks.put(EMITTED_UP_TO, lastStart + windowMs);
+    }
+
+    private void emit(String dimension, long start, WindowAggregate aggregate) {
         DimensionKey key = DimensionKey.parse(dimension);
-        long start = record.key().window().start();
-        long end = record.key().window().end();
-        WindowAggregate aggregate = WindowAggregate.fromBytes(record.value());
+        long end = start + windowMs;
 
         Map<String, Double> drift = drift(dimension, aggregate);
         List<String> flagged = drift.entrySet().stream().filter(e -> e.getValue() > settings.driftThreshold())
@@ -64,9 +151,9 @@ final class EmitProcessor implements Processor<Windowed<String>, byte[], String,
         if (hopSize > settings.window().toMillis() && Math.floorMod(end - hopSize, settings.hoppingAdvance().toMillis()) == 0) {
             WindowAggregate hop = new WindowAggregate();
             for (long s = end - hopSize; s < end; s += settings.window().toMillis()) {
-                ValueAndTimestamp<byte[]> part = merged.fetch(dimension, s);
-                if (part != null && part.value() != null) {
-                    hop.merge(WindowAggregate.fromBytes(part.value()));
+                byte[] part = merged.fetch(dimension, s);
+                if (part != null) {
+                    hop.merge(WindowAggregate.fromBytes(part));
                 }
             }
             String hopLabel = settings.hoppingLabel();
