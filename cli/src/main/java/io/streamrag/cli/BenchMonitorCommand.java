@@ -53,7 +53,7 @@ final class BenchMonitorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only the JSON result.")
     boolean json;
 
-    private static final Pattern REQUESTS = Pattern.compile("\"totals\":\\{\"requests\":(\\d+)");
+    private static final Pattern EVENTS = Pattern.compile("\"totals\":\\{\"requests\":\\d+,\"events\":(\\d+)");
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Override
@@ -80,6 +80,7 @@ final class BenchMonitorCommand implements Callable<Integer> {
             Random random = new Random(7);
             io.streamrag.platform.kafka.TopicAdmin.ensure(Map.of("bootstrap.servers", bootstrap),
                     List.of(new io.streamrag.platform.kafka.TopicSpec(telemetry, 3, (short) 1, Map.of())));
+            log("broker ready in %.1f s", (System.nanoTime() - fillStarted) / 1e9);
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 50, 1 << 20)) {
                 for (int i = 0; i < events; i++) {
                     Telemetry t = event(random, "tenant-" + (i % 20), now - span + (long) i * span / events);
@@ -97,9 +98,14 @@ final class BenchMonitorCommand implements Callable<Integer> {
                 long started = System.nanoTime();
                 URI all = app.url().resolve("/api/metrics?from=0&to=" + (now + 3_600_000));
                 long seen = 0;
+                long lastLog = System.nanoTime();
                 while (seen < events) {
                     Thread.sleep(200);
                     seen = requests(all);
+                    if (System.nanoTime() - lastLog > 5_000_000_000L) {
+                        log("%,d events visible", seen);
+                        lastLog = System.nanoTime();
+                    }
                     if (System.nanoTime() - started > Duration.ofMinutes(10).toNanos()) {
                         throw new IllegalStateException("only " + seen + " of " + events + " events visible after 10 minutes");
                     }
@@ -181,7 +187,7 @@ final class BenchMonitorCommand implements Callable<Integer> {
 
     private long requests(URI uri) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = REQUESTS.matcher(response.body());
+        Matcher m = EVENTS.matcher(response.body());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 

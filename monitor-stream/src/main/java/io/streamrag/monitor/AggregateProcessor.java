@@ -3,6 +3,7 @@ package io.streamrag.monitor;
 import io.streamrag.events.Telemetry;
 import io.streamrag.schemas.AvroSerde;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -26,6 +28,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
     private static final Logger LOG = LoggerFactory.getLogger(AggregateProcessor.class);
     private static final AvroSerde<Telemetry> SERDE = AvroSerde.of(Telemetry.class);
 
+    private static final long DEDUP_SLOT_MS = 60_000;
+
     private final MonitorSettings settings;
     private final long windowMs;
     private final long graceMs;
@@ -36,6 +40,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
     private long streamTime = Long.MIN_VALUE;
     private long nextClose = Long.MIN_VALUE;
     private long undecodable;
+    private int partition;
+    private long lastRecordWallClock;
 
     AggregateProcessor(MonitorSettings settings) {
         this.settings = settings;
@@ -49,10 +55,25 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
         this.context = context;
         this.seen = context.getStateStore(MonitorTopology.DEDUP_STORE);
         this.windows = context.getStateStore(MonitorTopology.WINDOW_STORE);
+        this.partition = context.taskId().partition();
+        this.lastRecordWallClock = System.currentTimeMillis();
+        long idleMs = settings.idleTimeout().toMillis();
+        // an idle partition must not hold back final windows forever: once it has been silent for the idle
+        // timeout, it reports itself caught up to the wall clock (minus the timeout and the grace)
+        context.schedule(Duration.ofMillis(Math.max(1000, idleMs / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (now - lastRecordWallClock >= idleMs) {
+                long idleWatermark = now - idleMs - graceMs;
+                if (idleWatermark > streamTime) {
+                    streamTime = idleWatermark + graceMs;
+                    closeDueWindows();
+                }
+            }
+        });
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        lastRecordWallClock = System.currentTimeMillis();
         Telemetry telemetry;
         try {
             telemetry = SERDE.decode(record.value());
@@ -71,13 +92,16 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
         }
         long time = telemetry.getHeader().getTimestamp().toEpochMilli();
         String eventId = telemetry.getHeader().getEventId();
-        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, time - dedupMs, time + dedupMs)) {
+        // ids are filed under their minute, not their exact time: a lookup then visits a few dozen time slots
+        // instead of one per distinct timestamp in the retention period
+        long slot = time - Math.floorMod(time, DEDUP_SLOT_MS);
+        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, slot - dedupMs, slot + dedupMs)) {
             if (earlier.hasNext()) {
                 settings.observer().duplicate();
                 return;
             }
         }
-        seen.put(eventId, time, time);
+        seen.put(eventId, time, slot);
 
         long start = time - Math.floorMod(time, windowMs);
         if (streamTime != Long.MIN_VALUE && start + windowMs + graceMs <= streamTime) {
@@ -122,7 +146,6 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
         nextClose = earliestOpenClose;
         // every window ending at or before this is final here: tell every merge partition
         long watermark = streamTime - graceMs;
-        int partition = context.recordMetadata().map(m -> m.partition()).orElse(0);
         context.forward(new Record<>(MergeProcessor.WATERMARK_KEY, MergeProcessor.watermark(partition, watermark), watermark));
     }
 }

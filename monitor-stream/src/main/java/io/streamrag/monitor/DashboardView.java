@@ -102,7 +102,7 @@ final class DashboardView {
     }
 
     private static void aggregate(Json json, WindowAggregate w) {
-        json.field("requests", w.requests).field("errors", w.errors).field("errorRate", w.errorRate())
+        json.field("requests", w.requests).field("events", w.events()).field("errors", w.errors).field("errorRate", w.errorRate())
                 .field("p50", w.latency("total", 0.50)).field("p95", w.latency("total", 0.95)).field("p99", w.latency("total", 0.99))
                 .field("inputTokens", w.inputTokens).field("outputTokens", w.outputTokens).field("costUsd", w.costUsd)
                 .field("hallucinationRate", w.hallucinationRate())

@@ -111,13 +111,18 @@ final class MergeProcessor implements Processor<String, byte[], String, Specific
     /** Emits every window, oldest first, whose end every known source partition has passed. */
     private void emitCompleteWindows() {
         long low = Long.MAX_VALUE;
+        int reported = 0;
         try (KeyValueIterator<String, Long> all = watermarks.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Long> next = all.next();
                 if (!next.key.equals(EMITTED_UP_TO)) {
                     low = Math.min(low, next.value);
+                    reported++;
                 }
             }
+        }
+        if (reported < settings.sourcePartitions()) {
+            return; // a partition that has not reported yet may still send partials of any window
         }
         long lastStart = Math.floorDiv(low - windowMs, windowMs) * windowMs; // the last window with end <= low
         Long emitted = watermarks.get(EMITTED_UP_TO);

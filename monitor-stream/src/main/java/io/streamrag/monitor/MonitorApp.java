@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.kafka.TopicAdmin;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -59,7 +60,8 @@ public final class MonitorApp implements AutoCloseable {
         String host = config.httpHost().equals("0.0.0.0") ? "127.0.0.1" : config.httpHost();
         this.url = URI.create("http://" + host + ":" + port + "/");
 
-        MonitorSettings settings = config.settings().withObserver(new GenAiMeters(registry, config.settings().errorStatuses()));
+        MonitorSettings settings = config.settings().withObserver(new GenAiMeters(registry, config.settings().errorStatuses()))
+                .withSourcePartitions(partitionsOf(config.kafka(), config.topics().telemetry()));
         Properties props = new Properties();
         props.putAll(config.kafka());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -206,6 +208,16 @@ public final class MonitorApp implements AutoCloseable {
             }
         }
         return params;
+    }
+
+    /** The telemetry topic's partition count: the merge waits for a watermark from each. */
+    private static int partitionsOf(Map<String, Object> kafka, String topic) {
+        try (Admin admin = Admin.create(kafka)) {
+            return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(topic).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the partitions of " + topic + ": " + e.getMessage(), e);
+        }
     }
 
     private static Path tempDir(String prefix) {

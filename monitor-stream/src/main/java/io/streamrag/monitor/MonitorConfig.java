@@ -27,6 +27,7 @@ public record MonitorConfig(String applicationId, Topics topics, MonitorSettings
             ConfigKey.of("monitor.window.hopping.advance", "1m", "Advance of the hopping window; a multiple of the window size."),
             ConfigKey.of("monitor.window.grace", "30s", "How long after a window's end late events still count."),
             ConfigKey.of("monitor.retention", "1h", "How long windows stay queryable for the dashboard."),
+            ConfigKey.of("monitor.idle.timeout", "1m", "After this long without telemetry a partition counts as caught up to the wall clock, so final windows are not held back by idle partitions."),
             ConfigKey.of("monitor.dedup.retention", "10m", "How long event ids are remembered to drop duplicates."),
             ConfigKey.of("monitor.error.statuses", "FAILED,TIMEOUT", "Answer statuses counted as errors."),
             ConfigKey.of("monitor.alert.rules", "p95_latency_ms>2000 for 5m,hallucination_rate>0.1,error_rate>0.05,token_budget_used>0.8",
@@ -75,7 +76,8 @@ public record MonitorConfig(String applicationId, Topics topics, MonitorSettings
                 duration(config, "monitor.retention"), duration(config, "monitor.dedup.retention"),
                 new LinkedHashSet<>(config.list("monitor.error.statuses")), rules, budgets,
                 config.decimal("monitor.drift.psi.threshold", 0, 100),
-                config.longValue("monitor.drift.min.samples", 1, Long.MAX_VALUE), TelemetryObserver.NONE);
+                config.longValue("monitor.drift.min.samples", 1, Long.MAX_VALUE), TelemetryObserver.NONE,
+                duration(config, "monitor.idle.timeout"), config.integer("topic.partitions", 1, 10_000));
         MonitorConfig result = new MonitorConfig(
                 config.string("monitor.application.id"),
                 Topics.from(config),

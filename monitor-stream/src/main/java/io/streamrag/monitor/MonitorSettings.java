@@ -16,11 +16,14 @@ import java.util.Set;
  * @param retention      how long windows stay queryable for the dashboard
  * @param dedupRetention how long event ids are remembered to drop duplicates
  * @param tokenBudgets   tenant -> tokens per UTC day
+ * @param idleTimeout    after this long without telemetry a partition counts as caught up to the wall clock
+ * @param sourcePartitions partitions of the telemetry topic: a window is final once each has passed it
  */
 public record MonitorSettings(Duration window, Duration hoppingSize, Duration hoppingAdvance, Duration grace,
                               Duration retention, Duration dedupRetention,
                               Set<String> errorStatuses, List<AlertRule> rules, Map<String, Long> tokenBudgets,
-                              double driftThreshold, long driftMinSamples, TelemetryObserver observer) {
+                              double driftThreshold, long driftMinSamples, TelemetryObserver observer,
+                              Duration idleTimeout, int sourcePartitions) {
 
     public MonitorSettings {
         if (hoppingSize.toMillis() % window.toMillis() != 0 || hoppingAdvance.toMillis() % window.toMillis() != 0) {
@@ -33,12 +36,17 @@ public record MonitorSettings(Duration window, Duration hoppingSize, Duration ho
 
     public MonitorSettings withObserver(TelemetryObserver newObserver) {
         return new MonitorSettings(window, hoppingSize, hoppingAdvance, grace, retention, dedupRetention,
-                errorStatuses, rules, tokenBudgets, driftThreshold, driftMinSamples, newObserver);
+                errorStatuses, rules, tokenBudgets, driftThreshold, driftMinSamples, newObserver, idleTimeout, sourcePartitions);
     }
 
     public MonitorSettings withRules(List<AlertRule> newRules) {
         return new MonitorSettings(window, hoppingSize, hoppingAdvance, grace, retention, dedupRetention,
-                errorStatuses, newRules, tokenBudgets, driftThreshold, driftMinSamples, observer);
+                errorStatuses, newRules, tokenBudgets, driftThreshold, driftMinSamples, observer, idleTimeout, sourcePartitions);
+    }
+
+    public MonitorSettings withSourcePartitions(int partitions) {
+        return new MonitorSettings(window, hoppingSize, hoppingAdvance, grace, retention, dedupRetention,
+                errorStatuses, rules, tokenBudgets, driftThreshold, driftMinSamples, observer, idleTimeout, partitions);
     }
 
     public String windowLabel() {

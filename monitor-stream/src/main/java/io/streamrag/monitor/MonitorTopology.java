@@ -53,10 +53,12 @@ public final class MonitorTopology {
 
     public static Topology build(Topics topics, MonitorSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
+        // in memory (changelogged): a lookup and an insert per event must stay cheap; memory grows with the
+        // events of one retention period (about 200 bytes each)
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUP_STORE, settings.dedupRetention().multipliedBy(2),
+                Stores.inMemoryWindowStore(DEDUP_STORE, settings.dedupRetention().multipliedBy(2),
                         settings.dedupRetention().multipliedBy(2), false),
-                Serdes.String(), Serdes.Long()).withCachingEnabled());
+                Serdes.String(), Serdes.Long()));
         builder.addStateStore(AggregateWindowStore.builder(WINDOW_STORE, settings.storeRetention(), settings.window()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REFERENCE_STORE), Serdes.String(), Serdes.ByteArray()));

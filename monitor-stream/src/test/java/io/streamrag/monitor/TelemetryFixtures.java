@@ -23,7 +23,7 @@ final class TelemetryFixtures {
         return new MonitorSettings(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1),
                 Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofMinutes(10),
                 Set.of("FAILED", "TIMEOUT"), java.util.Arrays.stream(rules).map(AlertRule::parse).toList(),
-                Map.of(), 0.2, 20, TelemetryObserver.NONE);
+                Map.of(), 0.2, 20, TelemetryObserver.NONE, Duration.ofMinutes(1), 1);
     }
 
     static Telemetry.Builder query(String tenant, Instant at, long totalMs) {
