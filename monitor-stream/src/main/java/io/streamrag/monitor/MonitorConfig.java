@@ -50,8 +50,9 @@ public record MonitorConfig(String applicationId, Topics topics, MonitorSettings
         Duration window = duration(config, "monitor.window.size");
         Duration hopSize = duration(config, "monitor.window.hopping.size");
         Duration hopAdvance = duration(config, "monitor.window.hopping.advance");
-        if (!window.isZero() && (hopSize.toMillis() % window.toMillis() != 0 || hopAdvance.toMillis() % window.toMillis() != 0
-                || hopAdvance.compareTo(hopSize) > 0)) {
+        boolean windowsValid = !window.isZero() && hopSize.toMillis() % window.toMillis() == 0
+                && hopAdvance.toMillis() % window.toMillis() == 0 && hopAdvance.compareTo(hopSize) <= 0;
+        if (!window.isZero() && !windowsValid) {
             config.problem("monitor.window.hopping.size and monitor.window.hopping.advance must be multiples of monitor.window.size, advance <= size");
         }
         List<AlertRule> rules = new ArrayList<>();
@@ -71,7 +72,7 @@ public record MonitorConfig(String applicationId, Topics topics, MonitorSettings
                 config.problem("monitor.tenant.token.budgets (MONITOR_TENANT_TOKEN_BUDGETS): '" + entry + "' is not tenant:tokens");
             }
         }
-        MonitorSettings settings = window.isZero() ? null : new MonitorSettings(window, hopSize, hopAdvance,
+        MonitorSettings settings = !windowsValid ? null : new MonitorSettings(window, hopSize, hopAdvance,
                 duration(config, "monitor.window.grace"),
                 duration(config, "monitor.retention"), duration(config, "monitor.dedup.retention"),
                 new LinkedHashSet<>(config.list("monitor.error.statuses")), rules, budgets,
