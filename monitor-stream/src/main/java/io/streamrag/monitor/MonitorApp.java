@@ -48,6 +48,7 @@ public final class MonitorApp implements AutoCloseable {
     private final MetricsQuery query;
     private final LatestAnswers answers;
     private final URI url;
+    private final Path temporaryStateDir;
     private volatile boolean closed;
 
     private MonitorApp(MonitorConfig config) throws IOException {
@@ -68,8 +69,8 @@ public final class MonitorApp implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir()
-                .orElseGet(() -> tempDir("streamrag-monitor-state").toString()));
+        this.temporaryStateDir = config.stateDir().isEmpty() ? tempDir("streamrag-monitor-state") : null;
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().orElseGet(temporaryStateDir::toString));
         props.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), "5");
         props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
         this.streams = new KafkaStreams(MonitorTopology.build(config.topics(), settings), props);
@@ -243,6 +244,13 @@ public final class MonitorApp implements AutoCloseable {
             httpThreads.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (temporaryStateDir != null) {
+            try (var files = Files.walk(temporaryStateDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                LOG.debug("could not remove {}: {}", temporaryStateDir, e.toString());
+            }
         }
     }
 }
