@@ -1,6 +1,7 @@
 package io.streamrag.cli;
 
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamrag.monitor.MonitorApp;
 import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.kafka.Topics;
 import io.streamrag.platform.embedding.Embedder;
@@ -35,7 +36,11 @@ final class DemoRuntime implements AutoCloseable {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), options.brokerPort(), false, Map.of());
         Topics topics = Topics.defaults();
         TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.specs());
-        return new DemoRuntime(broker, "http://127.0.0.1:" + options.httpPort() + "/");
+        MonitorApp monitor = MonitorApp.start(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(),
+                "monitor.http.port", Integer.toString(options.httpPort()), "monitor.state.dir", options.dataDir().resolve("monitor").toString()));
+        DemoRuntime runtime = new DemoRuntime(broker, monitor.url().toString());
+        runtime.resources.push(monitor);
+        return runtime;
     }
 
     /**
