@@ -89,14 +89,28 @@ public final class DocumentProcessor {
         }
         TextExtractor.Format format = TextExtractor.formatOf(doc.getContentType());
         String raw = text != null ? text : TextExtractor.decodeUtf8(bytesOf(content));
-        TextExtractor.Extracted extracted = TextExtractor.extract(format, raw);
+        TextExtractor.Extracted extracted;
+        try {
+            extracted = TextExtractor.extract(format, raw);
+        } catch (IngestRejection e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // a parser choking on one odd document must not stop the stream: it becomes that document's dead letter
+            throw new IngestRejection(IngestStage.EXTRACT, "could not extract text from " + format.name().toLowerCase(java.util.Locale.ROOT)
+                    + " content: " + e, e);
+        }
         if (extracted.text().isBlank()) {
             throw new IngestRejection(IngestStage.EXTRACT, "the document is empty: no text left after extracting "
                     + (doc.getContentType() == null ? "text/plain" : doc.getContentType()));
         }
         String title = doc.getTitle() != null && !doc.getTitle().isBlank() ? doc.getTitle().strip() : extracted.title().orElse(null);
         long extractedAt = System.nanoTime();
-        List<String> chunkTexts = chunker.chunk(title, extracted.text());
+        List<String> chunkTexts;
+        try {
+            chunkTexts = chunker.chunk(title, extracted.text());
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new IngestRejection(IngestStage.CHUNK, "could not cut the text into chunks: " + e, e);
+        }
         if (chunkTexts.isEmpty()) {
             throw new IngestRejection(IngestStage.CHUNK, "the document has no words to index");
         }

@@ -121,19 +121,22 @@ public final class TextExtractor {
     private static final Pattern REFERENCE_DEFINITION = Pattern.compile("^\\s{0,3}\\[[^]]+]:\\s*\\S+.*$");
     private static final Pattern HTML_COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
 
-    private static final Pattern[][] INLINE = {
-            {Pattern.compile("!\\[([^]]*)]\\([^)]*\\)"), null},
-            {Pattern.compile("\\[([^]]+)]\\([^)]*\\)"), null},
-            {Pattern.compile("\\[([^]]+)]\\[[^]]*]"), null},
-            {Pattern.compile("<((?:https?|mailto):[^>\\s]+)>"), null},
-            {Pattern.compile("`+([^`]+?)`+"), null},
-            {Pattern.compile("(?<![\\w*])\\*\\*(?!\\s)(.+?)(?<!\\s)\\*\\*(?![\\w*])"), null},
-            {Pattern.compile("(?<![\\w_])__(?!\\s)(.+?)(?<!\\s)__(?![\\w_])"), null},
-            {Pattern.compile("(?<![\\w*])\\*(?![\\s*])(.+?)(?<![\\s*])\\*(?![\\w*])"), null},
-            {Pattern.compile("(?<![\\w_])_(?![\\s_])(.+?)(?<![\\s_])_(?![\\w_])"), null},
-            {Pattern.compile("~~(.+?)~~"), null},
-    };
-    private static final Pattern INLINE_TAG = Pattern.compile("</?[A-Za-z][^>]*>");
+    /*
+     * Inline markup. Spans are bounded (a few hundred characters) and possessive, and emphasis markers are removed one by one
+     * rather than matched in pairs, so a line full of unmatched '*', '[' or '<' costs linear time instead of
+     * rescanning the rest of the line from every opener.
+     */
+    private static final List<Pattern> INLINE = List.of(
+            Pattern.compile("!\\[([^]\n]{0,300}+)]\\([^)\\s]{0,300}+(?:\\s+\"[^\"\n]{0,200}+\")?\\)"),
+            Pattern.compile("\\[([^]\n]{1,300}+)]\\([^)\\s]{0,300}+(?:\\s+\"[^\"\n]{0,200}+\")?\\)"),
+            Pattern.compile("\\[([^]\n]{1,300}+)]\\[[^]\n]{0,100}+]"),
+            Pattern.compile("<((?:https?|mailto):[^>\\s]{1,300}+)>"),
+            Pattern.compile("`{1,3}([^`\n]{1,300}+)`{1,3}"));
+    /** An emphasis marker: '**', '__', '~~', or a single '*' or '_' that opens or closes a word (not snake_case). */
+    private static final Pattern EMPHASIS = Pattern.compile(
+            "\\*\\*|~~|(?<![\\w*])\\*(?=[^\\s*])|(?<=[^\\s*])\\*(?![\\w*])"
+                    + "|(?<!\\w)__(?=\\w)|(?<=\\w)__(?!\\w)|(?<![\\w_])_(?=[^\\s_])|(?<=[^\\s_])_(?![\\w_])");
+    private static final Pattern INLINE_TAG = Pattern.compile("</?[A-Za-z][^<>\\n]{0,300}+>");
     private static final Pattern ESCAPE = Pattern.compile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!>|~])");
 
     private static Extracted markdown(String source) {
@@ -202,9 +205,10 @@ public final class TextExtractor {
 
     private static String inline(String text) {
         String out = text;
-        for (Pattern[] rule : INLINE) {
-            out = rule[0].matcher(out).replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
+        for (Pattern rule : INLINE) {
+            out = rule.matcher(out).replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
         }
+        out = EMPHASIS.matcher(out).replaceAll("");
         out = INLINE_TAG.matcher(out).replaceAll("");
         return ESCAPE.matcher(out).replaceAll("$1").strip();
     }
