@@ -1,0 +1,122 @@
+package io.streamrag.vectorstore.lucene;
+
+import io.streamrag.platform.vector.ScoredChunk;
+import io.streamrag.platform.vector.SearchMode;
+import io.streamrag.platform.vector.SearchRequest;
+import io.streamrag.platform.vector.StoredChunk;
+import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.testkit.VectorStoreContract;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LuceneVectorStoreTest extends VectorStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected VectorStore createStore() {
+        return LuceneVectorStore.open(dir.resolve("index"));
+    }
+
+    @Test
+    void shouldFindPreviousChunks_whenTheSameDirectoryIsReopened() {
+        // given
+        StoredChunk kept = chunk("acme", "manual", 0, "The printer needs toner every month.", List.of("ops"), direction(1, 0));
+        store.upsert(List.of(kept, chunk("acme", "manual", 1, "Paper jams are cleared from the back.", List.of(), direction(2, 0))));
+        store.deleteChunks("acme", List.of(chunk("acme", "manual", 1, "", List.of(), null).chunkId()));
+        store.close();
+
+        // when
+        store = LuceneVectorStore.open(dir.resolve("index"));
+
+        // then
+        assertThat(store.count("acme")).isEqualTo(1);
+        List<ScoredChunk> hits = store.search(SearchRequest.hybrid("acme", Set.of("ops"), "printer toner", direction(1, 0), 5));
+        assertThat(hits).extracting(h -> h.chunk().chunkId()).containsExactly(kept.chunkId());
+        assertThat(hits.getFirst().chunk().vector()).containsExactly(kept.vector());
+    }
+
+    @Test
+    void shouldSeeEveryWrite_whenUpsertsAndSearchesRunConcurrently() throws Exception {
+        // given
+        int writers = 4;
+        int batches = 10;
+        int perBatch = 5;
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
+        List<Future<?>> futures = new ArrayList<>();
+        List<Throwable> searchErrors = Collections.synchronizedList(new ArrayList<>());
+
+        // when: writers upsert their own documents while readers search and check each write is visible on return
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            futures.add(pool.submit(() -> {
+                for (int b = 0; b < batches; b++) {
+                    List<StoredChunk> batch = new ArrayList<>();
+                    String docId = "w" + writer + "-b" + b;
+                    for (int i = 0; i < perBatch; i++) {
+                        batch.add(chunk("acme", docId, i, "concurrent write " + docId, List.of(), direction(writer, 3 * i)));
+                    }
+                    store.upsert(batch);
+                    assertThat(store.search(new SearchRequest("acme", Set.of(), "concurrent " + docId, null, 50,
+                            SearchMode.KEYWORD))).extracting(h -> h.chunk().docId()).contains(docId);
+                }
+            }));
+        }
+        for (int r = 0; r < 2; r++) {
+            futures.add(pool.submit(() -> {
+                for (int q = 0; q < 50; q++) {
+                    try {
+                        List<ScoredChunk> hits = store.search(SearchRequest.hybrid("acme", Set.of(), "concurrent write",
+                                direction(q % 4, 0), 10));
+                        assertThat(hits.size()).isLessThanOrEqualTo(10);
+                    } catch (Throwable e) {
+                        searchErrors.add(e);
+                    }
+                }
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        // then
+        assertThat(searchErrors).isEmpty();
+        assertThat(store.count("acme")).isEqualTo((long) writers * batches * perBatch);
+    }
+
+    @Test
+    void shouldRefuseASecondWriter_whenTheDirectoryIsAlreadyOpen() {
+        // given: the contract's store holds the index
+
+        // when / then
+        assertThatThrownBy(() -> LuceneVectorStore.open(dir.resolve("index")))
+                .hasMessageContaining(dir.resolve("index").toString());
+    }
+
+    @Test
+    void shouldRejectAChunk_whenItsVectorHasAnotherDimension() {
+        // given
+        store.upsert(List.of(chunk("acme", "a", 0, "first", List.of(), direction(1, 0))));
+
+        // when / then
+        assertThatThrownBy(() -> store.upsert(List.of(chunk("acme", "b", 0, "second", List.of(), new float[]{1, 0, 0}))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("acme/b#0");
+        assertThat(store.count("acme")).isEqualTo(1);
+    }
+}
