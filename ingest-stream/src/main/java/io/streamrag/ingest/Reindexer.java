@@ -171,6 +171,6 @@ public final class Reindexer {
     }
 
     private static String where(ConsumerRecord<?, ?> record) {
-        return record.topic() + "-" + record.partition() + "@" + record.offset();
+        return record.topic() + "-" + record.partition() + "@" + record.offset() + " (key " + record.key() + ")";
     }
 }
