@@ -1,37 +1,97 @@
 package io.streamrag.cli;
 
+import io.streamrag.events.DocumentSubmitted;
+import io.streamrag.ingest.IngestApp;
+import io.streamrag.ingest.IngestConfig;
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamrag.platform.config.Settings;
+import io.streamrag.platform.embedding.Embedder;
+import io.streamrag.platform.embedding.Embedders;
 import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.kafka.Topics;
+import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.vectorstore.lucene.LuceneVectorStore;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The embedded form: a KRaft broker in this JVM, the platform's topics, and (as they are started) the streams.
- * Closing stops everything in reverse order.
+ * The embedded form: a KRaft broker in this JVM, the platform's topics, the Lucene store, the embedding model and
+ * the streams, then the bundled samples. Each started part is pushed on {@code resources}; closing stops them in
+ * reverse order, the broker last. A stream is added with one line in {@link #start}.
  */
 final class DemoRuntime implements AutoCloseable {
 
     record Options(Path dataDir, int brokerPort, int httpPort) {
     }
 
+    private static final Duration SAMPLES_TIMEOUT = Duration.ofSeconds(45);
+
     private final EmbeddedKafkaBroker broker;
+    private final Path dataDir;
     private final String dashboardUrl;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private VectorStore store;
+    private Embedder embedder;
+    private List<DocumentSubmitter.Outcome> samples = List.of();
 
-    private DemoRuntime(EmbeddedKafkaBroker broker, String dashboardUrl) {
+    private DemoRuntime(EmbeddedKafkaBroker broker, Path dataDir, String dashboardUrl) {
         this.broker = broker;
+        this.dataDir = dataDir;
         this.dashboardUrl = dashboardUrl;
     }
 
     static DemoRuntime start(Options options) {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(options.dataDir().resolve("kafka"), options.brokerPort(), false, Map.of());
-        Topics topics = Topics.defaults();
-        TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.specs());
-        return new DemoRuntime(broker, "http://127.0.0.1:" + options.httpPort() + "/");
+        Path dataDir = options.dataDir();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), options.brokerPort(), false, Map.of());
+        DemoRuntime runtime = new DemoRuntime(broker, dataDir, "http://127.0.0.1:" + options.httpPort() + "/");
+        try {
+            Topics topics = Topics.defaults();
+            TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.specs());
+            runtime.store = runtime.started(LuceneVectorStore.open(dataDir.resolve("index")));
+            IngestConfig ingest = runtime.ingestConfig();
+            runtime.embedder = runtime.started(Embedders.create(ingest.embedding()));
+            runtime.started(IngestApp.start(ingest, runtime.embedder, runtime.store));
+            runtime.samples = runtime.ingestSamples(topics);
+            DemoBootstrap.write(dataDir, broker.bootstrapServers());
+            runtime.resources.push(() -> DemoBootstrap.forget(dataDir));
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** The ingest stream's configuration: defaults, the environment (INGEST_*, EMBEDDING_*, ...), then the demo's own. */
+    private IngestConfig ingestConfig() {
+        Map<String, String> demo = new HashMap<>();
+        demo.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        demo.put("ingest.state.dir", dataDir.resolve("streams").toString());
+        return IngestConfig.load(Settings.load(IngestConfig.KEYS, null, System.getenv(), demo));
+    }
+
+    /** Produces the bundled samples and waits for each outcome, so READY means they are searchable. */
+    private List<DocumentSubmitter.Outcome> ingestSamples(Topics topics) {
+        List<DocumentSubmitted> docs = SampleDocuments.load();
+        try (DocumentSubmitter submitter = new DocumentSubmitter(broker.bootstrapServers(), topics)) {
+            List<DocumentSubmitter.Outcome> outcomes = submitter.await(submitter.sendAll(docs), SAMPLES_TIMEOUT);
+            List<DocumentSubmitter.Outcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
+            if (!failed.isEmpty()) {
+                throw new IllegalStateException("sample documents were not ingested: " + failed.stream()
+                        .map(o -> o.submission().key() + " " + o.status() + " " + o.reason()).toList());
+            }
+            return outcomes;
+        }
+    }
+
+    private <T extends AutoCloseable> T started(T resource) {
+        resources.push(resource);
+        return resource;
     }
 
     String bootstrapServers() {
@@ -40,6 +100,19 @@ final class DemoRuntime implements AutoCloseable {
 
     String dashboardUrl() {
         return dashboardUrl;
+    }
+
+    VectorStore store() {
+        return store;
+    }
+
+    Embedder embedder() {
+        return embedder;
+    }
+
+    /** What the stream made of each bundled sample on this start (INDEXED, or UNCHANGED on a rerun). */
+    List<DocumentSubmitter.Outcome> samples() {
+        return samples;
     }
 
     @Override

@@ -7,14 +7,10 @@ import io.streamrag.vectorstore.lucene.LuceneVectorStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code streamrag reindex}: rebuilds a vector store by replaying {@code rag.chunk.embedded}. */
 @Command(name = "reindex", mixinStandardHelpOptions = true,
@@ -42,11 +38,11 @@ final class ReindexCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         String servers = DemoBootstrap.resolve(bootstrap, dataDir);
         Path index = path != null ? path : dataDir.resolve("index");
         if (fresh) {
-            deleteRecursively(index);
+            TempFiles.deleteRecursively(index);
         }
         Reindexer reindexer = new Reindexer(Map.of("bootstrap.servers", servers), Topics.defaults().chunkEmbedded(),
                 warning -> System.err.println("streamrag reindex: " + warning));
@@ -67,16 +63,5 @@ final class ReindexCommand implements Callable<Integer> {
                     index, servers, result.records(), result.upserted(), result.deleted(), result.skipped(), result.seconds());
         }
         return result.skipped() == 0 ? 0 : 1;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

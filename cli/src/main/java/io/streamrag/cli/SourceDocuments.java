@@ -83,7 +83,7 @@ final class SourceDocuments {
                 .setTenant(tenant)
                 .setDocId(docId)
                 .setVersion(version)
-                .setTitle(docIdOf(fileName))
+                .setTitle(null) // the stream takes the title from the document (first heading, <title>)
                 .setContentType(contentType(fileName).orElse("text/plain"))
                 .setText(null)
                 .setContent(ByteBuffer.wrap(bytes))
