@@ -2,6 +2,8 @@ package io.streamrag.vectorstore.lucene;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingStore;
+import io.streamrag.platform.config.ConfigKey;
+import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.vector.ScoredChunk;
 import io.streamrag.platform.vector.SearchRequest;
 import io.streamrag.platform.vector.StoredChunk;
@@ -42,6 +44,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,29 +57,60 @@ import static io.streamrag.vectorstore.lucene.ChunkDocuments.*;
  * <p>Writes are idempotent by chunk id within a tenant ({@code updateDocument} on a unique term) and visible to
  * searches when they return (the near-real-time reader is refreshed). Tenant and ACL filters run inside both
  * the kNN and the BM25 search, so a restricted chunk never takes a place in the top k. Hybrid search fuses the
- * two ranked lists by reciprocal rank fusion ({@link RankFusion}). Durable on {@link #commit()} and
+ * two candidate lists by their normalised scores ({@link HybridFusion}). Durable on {@link #commit()} and
  * {@link #close()}; a crash loses writes since the last commit, which a replay of the chunk log restores.
  * Thread-safe.
  */
 public final class LuceneVectorStore implements VectorStore {
 
+    /** How hybrid search merges its two lists; see {@link HybridFusion}. */
+    public enum Fusion { RELATIVE_SCORE, RECIPROCAL_RANK }
+
     /**
-     * @param rrfK           reciprocal rank fusion constant
-     * @param vectorWeight   weight of the kNN list in the fusion
-     * @param keywordWeight  weight of the BM25 list in the fusion
-     * @param minCandidates  HNSW candidates explored at least per search (more raises recall, costs time)
-     * @param ramBufferMb    indexing buffer before a segment is flushed
+     * The store's tuning; {@link #defaults()} suits 384-dimensional sentence embeddings.
+     *
+     * @param fusion        how hybrid search merges the kNN and BM25 lists
+     * @param alpha         weight of the vector side in hybrid search, 0 (BM25 only) to 1 (vectors only)
+     * @param rrfK          reciprocal rank fusion constant (only for {@link Fusion#RECIPROCAL_RANK})
+     * @param minCandidates candidates each side of a search collects at least (HNSW beam; fusion pool)
+     * @param ramBufferMb   indexing buffer before a segment is flushed
      */
-    public record Options(int rrfK, double vectorWeight, double keywordWeight, int minCandidates, double ramBufferMb) {
+    public record Options(Fusion fusion, double alpha, int rrfK, int minCandidates, double ramBufferMb) {
+
+        public static final List<ConfigKey> KEYS = List.of(
+                ConfigKey.of("vectorstore.lucene.fusion", "relative-score",
+                        "Hybrid fusion of the kNN and BM25 lists: relative-score (min-max normalised scores) or reciprocal-rank."),
+                ConfigKey.of("vectorstore.lucene.hybrid.alpha", "0.5",
+                        "Weight of the vector side in hybrid search (0 = BM25 only, 1 = vectors only)."),
+                ConfigKey.of("vectorstore.lucene.rrf.k", "60", "Reciprocal rank fusion constant (fusion=reciprocal-rank)."),
+                ConfigKey.of("vectorstore.lucene.candidates", "50",
+                        "Candidates each side of a search collects at least: HNSW beam width and hybrid fusion pool."),
+                ConfigKey.of("vectorstore.lucene.ram.buffer.mb", "64", "Indexing buffer before Lucene flushes a segment."));
 
         public Options {
-            if (rrfK < 1 || minCandidates < 1 || ramBufferMb <= 0 || vectorWeight < 0 || keywordWeight < 0) {
-                throw new IllegalArgumentException("Lucene store options must be positive (weights non-negative)");
+            Objects.requireNonNull(fusion, "fusion");
+            if (alpha < 0 || alpha > 1) {
+                throw new IllegalArgumentException("alpha must be between 0 and 1, not " + alpha);
+            }
+            if (rrfK < 1 || minCandidates < 1 || ramBufferMb <= 0) {
+                throw new IllegalArgumentException("rrfK, minCandidates and ramBufferMb must be positive");
             }
         }
 
         public static Options defaults() {
-            return new Options(60, 1.0, 1.0, 50, 64);
+            return new Options(Fusion.RELATIVE_SCORE, 0.5, 60, 50, 64);
+        }
+
+        /** Reads the keys; on a bad value returns the defaults, leaving the problem to {@code config.validate()}. */
+        public static Options from(ConfigReader config) {
+            int problemsBefore = config.problems().size();
+            Fusion fusion = config.choice("vectorstore.lucene.fusion", Fusion.class);
+            double alpha = config.decimal("vectorstore.lucene.hybrid.alpha", 0, 1);
+            int rrfK = config.integer("vectorstore.lucene.rrf.k", 1, 10_000);
+            int candidates = config.integer("vectorstore.lucene.candidates", 1, 10_000);
+            double ramBufferMb = config.decimal("vectorstore.lucene.ram.buffer.mb", 1, 16_384);
+            return config.problems().size() > problemsBefore ? defaults()
+                    : new Options(fusion, alpha, rrfK, candidates, ramBufferMb);
         }
     }
 
@@ -199,13 +233,42 @@ public final class LuceneVectorStore implements VectorStore {
 
     private List<ScoredChunk> hybrid(IndexSearcher searcher, SearchRequest request, Query scope) throws IOException {
         int candidates = Math.max(request.k(), options.minCandidates());
-        ScoreDoc[] vector = vectorHits(searcher, request.vector(), scope, candidates);
+        float[] query = unitNorm(request.vector());
+        ScoreDoc[] vector = vectorHits(searcher, query, scope, candidates);
         ScoreDoc[] keyword = keywordHits(searcher, request.text(), scope, candidates);
-        List<RankFusion.Fused> fused = RankFusion.fuse(options.rrfK(), List.of(docs(vector), docs(keyword)),
-                new double[]{options.vectorWeight(), options.keywordWeight()});
+        List<HybridFusion.Fused> fused = switch (options.fusion()) {
+            case RELATIVE_SCORE -> HybridFusion.relativeScore(
+                    similarities(searcher, query, vector, keyword), scores(keyword), options.alpha());
+            case RECIPROCAL_RANK -> HybridFusion.reciprocalRank(options.rrfK(), List.of(docs(vector), docs(keyword)),
+                    new double[]{options.alpha(), 1 - options.alpha()});
+        };
         ScoreDoc[] top = fused.stream().limit(request.k())
                 .map(f -> new ScoreDoc(f.doc(), (float) f.score())).toArray(ScoreDoc[]::new);
         return toChunks(searcher, top);
+    }
+
+    /** Vector scores of the kNN hits, plus the exact similarity of keyword hits the kNN list did not hold. */
+    private static Map<Integer, Double> similarities(IndexSearcher searcher, float[] query, ScoreDoc[] vector,
+                                                     ScoreDoc[] keyword) throws IOException {
+        Map<Integer, Double> similarities = scores(vector);
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        for (ScoreDoc hit : keyword) {
+            if (!similarities.containsKey(hit.doc)) {
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hit.doc, leaves));
+                float[] v = vectorOf(leaf.reader().getFloatVectorValues(VECTOR), hit.doc - leaf.docBase);
+                // the same scale as Lucene's kNN scores; a chunk without a vector ranks below every other
+                similarities.put(hit.doc, v == null ? 0.0 : (double) SIMILARITY.compare(query, v));
+            }
+        }
+        return similarities;
+    }
+
+    private static Map<Integer, Double> scores(ScoreDoc[] hits) {
+        Map<Integer, Double> scores = new HashMap<>();
+        for (ScoreDoc hit : hits) {
+            scores.put(hit.doc, (double) hit.score);
+        }
+        return scores;
     }
 
     /** kNN inside the filter; explores at least {@code minCandidates} so small k keep a high recall. */

@@ -119,4 +119,19 @@ class LuceneVectorStoreTest extends VectorStoreContract {
                 .hasMessageContaining("acme/b#0");
         assertThat(store.count("acme")).isEqualTo(1);
     }
+
+    @Test
+    void shouldMatchKoreanWords_whenQuestionUsesOtherParticlesThanTheDocument() {
+        // given: Korean attaches particles to nouns, so whitespace tokens differ between question and text
+        store.upsert(List.of(
+                chunk("acme", "subway", 0, "서울 지하철은 새벽 다섯 시 반부터 운행한다.", List.of(), direction(1, 0)),
+                chunk("acme", "bus", 0, "시내버스는 심야에도 일부 노선이 운행된다.", List.of(), direction(2, 0))));
+
+        // when
+        List<ScoredChunk> hits = store.search(new SearchRequest("acme", Set.of(), "지하철이 몇 시에 다니나요?", null, 5,
+                SearchMode.KEYWORD));
+
+        // then
+        assertThat(hits).extracting(h -> h.chunk().docId()).first().isEqualTo("subway");
+    }
 }
