@@ -49,7 +49,7 @@ public record IngestConfig(
             ConfigKey.of("ingest.chunk.overlap.tokens", Integer.toString(IngestSettings.DEFAULT_CHUNK_OVERLAP_TOKENS),
                     "Trailing sentences of a chunk, up to this many tokens, repeated at the start of the next."),
             ConfigKey.of("ingest.chunk.title.prefix", "true", "Start every chunk with the document title (stored and embedded)."),
-            ConfigKey.of("ingest.state.dir", System.getProperty("java.io.tmpdir") + "/streamrag-ingest-state",
+            ConfigKey.of("ingest.state.dir", "~/.streamrag/ingest-state",
                     "Kafka Streams state directory (the document version store lives here)."),
             ConfigKey.of("ingest.processing.guarantee", "exactly-once-v2", "exactly-once-v2 or at-least-once."),
             ConfigKey.of("ingest.commit.interval.ms", "100", "How often progress is committed (and results become visible)."),
