@@ -4,7 +4,6 @@ import io.streamrag.events.DocumentSubmitted;
 import io.streamrag.ingest.IngestApp;
 import io.streamrag.ingest.IngestConfig;
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
-import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.embedding.Embedders;
 import io.streamrag.platform.kafka.TopicAdmin;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,8 +51,9 @@ final class DemoRuntime implements AutoCloseable {
         try {
             Topics topics = Topics.defaults();
             TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.specs());
-            runtime.store = runtime.started(LuceneVectorStore.open(dataDir.resolve("index")));
-            IngestConfig ingest = runtime.ingestConfig();
+            EmbeddedConfig config = runtime.config();
+            IngestConfig ingest = config.ingest();
+            runtime.store = runtime.started(LuceneVectorStore.open(dataDir.resolve("index"), config.lucene()));
             runtime.embedder = runtime.started(Embedders.create(ingest.embedding()));
             runtime.started(IngestApp.start(ingest, runtime.embedder, runtime.store));
             runtime.samples = runtime.ingestSamples(topics);
@@ -67,12 +66,11 @@ final class DemoRuntime implements AutoCloseable {
         }
     }
 
-    /** The ingest stream's configuration: defaults, the environment (INGEST_*, EMBEDDING_*, ...), then the demo's own. */
-    private IngestConfig ingestConfig() {
-        Map<String, String> demo = new HashMap<>();
-        demo.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        demo.put("ingest.state.dir", dataDir.resolve("streams").toString());
-        return IngestConfig.load(Settings.load(IngestConfig.KEYS, null, System.getenv(), demo));
+    /** Defaults, the environment (INGEST_*, EMBEDDING_*, VECTORSTORE_LUCENE_*, ...), then the demo's own broker and folders. */
+    private EmbeddedConfig config() {
+        return EmbeddedConfig.load(Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "ingest.state.dir", dataDir.resolve("streams").toString()));
     }
 
     /** Produces the bundled samples and waits for each outcome, so READY means they are searchable. */

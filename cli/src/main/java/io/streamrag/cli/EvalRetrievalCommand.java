@@ -1,8 +1,6 @@
 package io.streamrag.cli;
 
 import io.streamrag.ingest.DocumentProcessor;
-import io.streamrag.ingest.IngestConfig;
-import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.embedding.Embedders;
 import io.streamrag.platform.vector.SearchMode;
@@ -45,12 +43,12 @@ final class EvalRetrievalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--k must be at least 1");
         }
         // the ingest stream's configuration (defaults and environment), so the chunker and embedder are the stream's
-        IngestConfig config = IngestConfig.load(Settings.load(IngestConfig.KEYS, null, System.getenv(), Map.of()));
+        EmbeddedConfig config = EmbeddedConfig.load(Map.of());
         Path index = Files.createTempDirectory("streamrag-eval-");
         RetrievalEvaluation.Report report;
-        try (Embedder embedder = Embedders.create(config.embedding());
-             LuceneVectorStore store = LuceneVectorStore.open(index)) {
-            report = new RetrievalEvaluation(new DocumentProcessor(config.settings(), embedder), store, mode).evaluate(corpus, dataset, k);
+        try (Embedder embedder = Embedders.create(config.ingest().embedding());
+             LuceneVectorStore store = LuceneVectorStore.open(index, config.lucene())) {
+            report = new RetrievalEvaluation(new DocumentProcessor(config.ingest().settings(), embedder), store, mode).evaluate(corpus, dataset, k);
         } finally {
             TempFiles.deleteRecursively(index);
         }
