@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 /** {@code streamrag bench ...}: measured performance, ratios taken within one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measured performance on this machine (--json prints JSON).",
-        subcommands = {})
+        subcommands = {BenchIngestCommand.class})
 final class BenchCommand {
 }
