@@ -5,6 +5,7 @@ import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.vector.VectorStore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -101,7 +102,10 @@ public final class IngestApp implements AutoCloseable {
     /** Stops processing, commits and closes the state store; the embedder and store stay open. */
     @Override
     public void close() {
-        if (!streams.close(Duration.ofSeconds(30))) {
+        // leave the group on the way out: a restarted instance gets its partitions at once, not after the session timeout
+        CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+        if (!streams.close(options)) {
             LOG.warn("ingest stream {} did not stop within 30 s", config.applicationId());
         }
     }

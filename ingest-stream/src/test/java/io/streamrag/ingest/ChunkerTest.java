@@ -122,6 +122,23 @@ class ChunkerTest {
     }
 
     @Test
+    void shouldClipALongTitleToAQuarterOfTheChunk_soTheTextStillFits() {
+        // given
+        Chunker chunker = new Chunker(40, 0, true);
+        String title = "A very long title that goes on and on about many different things at once";
+
+        // when
+        List<String> chunks = chunker.chunk(title, "Short body.");
+
+        // then
+        assertThat(chunks).hasSize(1);
+        String prefix = chunks.getFirst().substring(0, chunks.getFirst().indexOf('\n'));
+        assertThat(title).startsWith(prefix);
+        assertThat(Tokens.estimate(prefix)).isLessThanOrEqualTo(10);
+        assertThat(chunks.getFirst()).endsWith("\nShort body.");
+    }
+
+    @Test
     void shouldReturnNoChunks_forTextWithoutWords() {
         assertThat(new Chunker(200, 30, true).chunk("Title", " \n\n ")).isEmpty();
     }

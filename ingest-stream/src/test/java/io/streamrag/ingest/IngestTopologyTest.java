@@ -373,6 +373,48 @@ class IngestTopologyTest {
         assertThat(store.count("acme")).isEqualTo(2);
     }
 
+    @Test
+    void shouldCarryAclGroupsAndMetadataOfAKoreanHtmlDocument_intoTheChunksAndTheStore() {
+        // given
+        byte[] html = "<html><head><title>보안</title></head><body><h1>비밀번호</h1><p>비밀번호는 매달 바꿉니다.</p></body></html>"
+                .getBytes(StandardCharsets.UTF_8);
+        DocumentSubmitted doc = Documents.bytes("acme", "security", "text/html; charset=utf-8", html)
+                .setAclGroups(List.of("security")).setMetadata(Map.of("source", "intranet")).build();
+
+        // when
+        submit(doc);
+
+        // then
+        List<KeyValue<String, ChunkEmbedded>> events = readChunks();
+        assertThat(events).extracting(kv -> kv.value.getText()).containsExactly("보안\n비밀번호", "보안\n비밀번호는 매달 바꿉니다.");
+        assertThat(events).allSatisfy(kv -> {
+            assertThat(kv.value.getTitle()).isEqualTo("보안");
+            assertThat(kv.value.getAclGroups()).containsExactly("security");
+            assertThat(kv.value.getMetadata()).containsEntry("source", "intranet");
+        });
+        assertThat(telemetry.readValuesToList()).extracting(Telemetry::getLanguage).containsExactly("ko");
+        float[] question = embedder.embed("비밀번호 변경");
+        assertThat(store.search(SearchRequest.hybrid("acme", Set.of(), "비밀번호", question, 5))).isEmpty();
+        assertThat(store.search(SearchRequest.hybrid("acme", Set.of("security"), "비밀번호", question, 5)))
+                .extracting(hit -> hit.chunk().docId()).containsOnly("security");
+    }
+
+    @Test
+    void shouldDeadLetterADocument_whenTheVectorStoreFails_withoutRecordingItAsIndexed() {
+        // given
+        store.close();
+
+        // when
+        submit(doc("acme", "kafka", 1, S1));
+
+        // then
+        assertThat(deadLetters.readValuesToList()).extracting(DeadLetter::getStage, l -> l.getReason().startsWith("vector store lucene failed"))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("store", true));
+        assertThat(readChunks()).isEmpty();
+        assertThat(readIngested()).isEmpty();
+        assertThat(telemetry.readValuesToList()).extracting(Telemetry::getStatus).containsExactly("DEAD_LETTER");
+    }
+
     private static String header(TestRecord<byte[], DeadLetter> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
