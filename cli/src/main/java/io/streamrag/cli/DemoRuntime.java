@@ -2,7 +2,6 @@ package io.streamrag.cli;
 
 import io.streamrag.events.DocumentSubmitted;
 import io.streamrag.ingest.IngestApp;
-import io.streamrag.ingest.IngestConfig;
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.embedding.Embedders;
@@ -17,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The embedded form: a KRaft broker in this JVM, the platform's topics, the Lucene store, the embedding model and
@@ -46,30 +46,41 @@ final class DemoRuntime implements AutoCloseable {
 
     static DemoRuntime start(Options options) {
         Path dataDir = options.dataDir();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), options.brokerPort(), false, Map.of());
+        // the model loads (seconds of CPU) while the broker starts (mostly waiting)
+        CompletableFuture<Embedder> model = CompletableFuture.supplyAsync(
+                () -> Embedders.create(config(dataDir, "localhost:0").ingest().embedding()));
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), options.brokerPort(), false, Map.of());
+        } catch (RuntimeException e) {
+            model.thenAccept(Embedder::close);
+            throw e;
+        }
         DemoRuntime runtime = new DemoRuntime(broker, dataDir, "http://127.0.0.1:" + options.httpPort() + "/");
         try {
+            runtime.embedder = runtime.started(model.join());
             Topics topics = Topics.defaults();
             TopicAdmin.ensure(Map.of("bootstrap.servers", broker.bootstrapServers()), topics.specs());
-            EmbeddedConfig config = runtime.config();
-            IngestConfig ingest = config.ingest();
+            EmbeddedConfig config = config(dataDir, broker.bootstrapServers());
             runtime.store = runtime.started(LuceneVectorStore.open(dataDir.resolve("index"), config.lucene()));
-            runtime.embedder = runtime.started(Embedders.create(ingest.embedding()));
-            runtime.started(IngestApp.start(ingest, runtime.embedder, runtime.store));
+            runtime.started(IngestApp.start(config.ingest(), runtime.embedder, runtime.store));
             runtime.samples = runtime.ingestSamples(topics);
             DemoBootstrap.write(dataDir, broker.bootstrapServers());
             runtime.resources.push(() -> DemoBootstrap.forget(dataDir));
             return runtime;
         } catch (RuntimeException e) {
+            if (runtime.embedder == null) {
+                model.thenAccept(Embedder::close);
+            }
             runtime.close();
             throw e;
         }
     }
 
     /** Defaults, the environment (INGEST_*, EMBEDDING_*, VECTORSTORE_LUCENE_*, ...), then the demo's own broker and folders. */
-    private EmbeddedConfig config() {
+    private static EmbeddedConfig config(Path dataDir, String bootstrapServers) {
         return EmbeddedConfig.load(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "kafka.bootstrap.servers", bootstrapServers,
                 "ingest.state.dir", dataDir.resolve("streams").toString(),
                 // a restarted demo rejoins its stream's group: the previous run's member is waited for only this long
                 // (the broker's minimum) instead of the 45 s default, so READY stays well under a minute
