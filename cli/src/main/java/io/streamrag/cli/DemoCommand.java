@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", description = "Where the broker log, the index and the demo secret live (default: ${DEFAULT-VALUE}).")
-    Path dataDir = Path.of(System.getProperty("user.home"), ".streamrag", "demo");
+    Path dataDir = DemoBootstrap.DEFAULT_DATA_DIR;
 
     @Option(names = "--port", description = "Broker port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = 9092;

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "StreamRAG 0.1.0",
         description = "A Kafka-native LLMOps platform: ingest, query and monitor streams.",
-        subcommands = {DemoCommand.class, AskCommand.class, TailCommand.class, PromptsCommand.class, EvalCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, IngestCommand.class, AskCommand.class, TailCommand.class, PromptsCommand.class,
+                ReindexCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class StreamRag implements Runnable {
 
     public static void main(String[] args) {
