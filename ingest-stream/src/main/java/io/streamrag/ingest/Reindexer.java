@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +58,22 @@ public final class Reindexer {
     }
 
     public Result rebuild(VectorStore store) {
+        return read(store, null);
+    }
+
+    /**
+     * Rebuilds the store, then keeps applying new chunk records until {@code running} turns false, so a process
+     * with its own local index (a query instance on the embedded store) follows the log. {@code caughtUp} runs once
+     * the records present at the start are applied.
+     */
+    public Result follow(VectorStore store, BooleanSupplier running, Runnable caughtUp) {
+        return read(store, new Follow(running, caughtUp));
+    }
+
+    private record Follow(BooleanSupplier running, Runnable caughtUp) {
+    }
+
+    private Result read(VectorStore store, Follow follow) {
         long started = System.nanoTime();
         AvroSerde<ChunkEmbedded> serde = AvroSerde.of(ChunkEmbedded.class);
         Map<String, Object> props = new HashMap<>(clientProps);
@@ -79,9 +96,18 @@ public final class Reindexer {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             long lastProgress = System.nanoTime();
-            while (!reachedEnd(consumer, end)) {
+            boolean caughtUp = false;
+            while (follow != null ? follow.running().getAsBoolean() : !reachedEnd(consumer, end)) {
+                if (follow != null && !caughtUp && reachedEnd(consumer, end)) {
+                    caughtUp = true;
+                    end.replaceAll((partition, offset) -> Long.MAX_VALUE);
+                    follow.caughtUp().run();
+                }
                 ConsumerRecords<String, byte[]> batch = consumer.poll(POLL);
                 if (batch.isEmpty()) {
+                    if (follow != null) {
+                        continue;
+                    }
                     if (System.nanoTime() - lastProgress > IDLE_LIMIT.toNanos()) {
                         throw new IllegalStateException("no progress reading " + topic + " for " + IDLE_LIMIT.toSeconds() + " s");
                     }
@@ -91,7 +117,8 @@ public final class Reindexer {
                 // latest state per chunk id within this batch; null = tombstone
                 Map<String, StoredChunk> latest = new LinkedHashMap<>();
                 for (ConsumerRecord<String, byte[]> record : batch) {
-                    if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    // a rebuild stops at the end seen at the start; a follower applies everything
+                    if (follow == null && record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
                         continue;
                     }
                     records++;
