@@ -150,7 +150,7 @@ class RetrievalEvalHarness {
                                 }
                             }
                             line.append(String.format(" | %s %s n=%d h1=%.3f h5=%.3f mrr=%.3f",
-                                    set.getKey().replace(".jsonl", ""), lang, n, h1 / n, h5 / n, mrr / n));
+                                    Path.of(set.getKey()).getFileName().toString().replace(".jsonl", ""), lang, n, h1 / n, h5 / n, mrr / n));
                         }
                     }
                     System.out.println(line);

@@ -56,12 +56,14 @@ import static io.streamrag.vectorstore.lucene.ChunkDocuments.*;
 
 /**
  * The embedded vector store: one Lucene index on local disk holding, per chunk, an HNSW vector, BM25 text under
- * an English and a Korean (nori) analyser, the tenant, ACL groups and metadata as filterable fields.
+ * an English, a Korean (nori) and a Hangul character-bigram analyser, the tenant, ACL groups and metadata as
+ * filterable fields.
  *
  * <p>Writes are idempotent by chunk id within a tenant ({@code updateDocument} on a unique term) and visible to
  * searches when they return (the near-real-time reader is refreshed). Tenant and ACL filters run inside both
  * the kNN and the BM25 search, so a restricted chunk never takes a place in the top k. Hybrid search fuses the
- * two candidate lists by their normalised scores ({@link HybridFusion}). Durable on {@link #commit()} and
+ * two candidate lists by their normalised scores ({@link HybridFusion}), weighing the vectors less for a Korean
+ * question than for an English one ({@link Options#alphaKorean()}). Durable on {@link #commit()} and
  * {@link #close()}; a crash loses writes since the last commit, which a replay of the chunk log restores.
  * Thread-safe.
  */
@@ -153,8 +155,8 @@ public final class LuceneVectorStore implements VectorStore {
 
     /*
      * Defaults from the measured reliability of each signal on a bilingual set (MRR above the chance level of
-     * ranking a document of the question's language, ~0.2): MiniLM vectors 0.91 for English, 0.07 for Korean;
-     * BM25 0.74 for English, 0.84 for Korean. Each signal's share of the sum gives 0.55 for English and 0.08 for
+     * ranking a document of the question's language, ~0.2): MiniLM vectors 0.91 for English, 0.09 for Korean;
+     * BM25 0.75 for English, 0.89 for Korean. The vectors' share of the sum is 0.55 for English and 0.09 for
      * Korean; see docs/vectorstore-lucene.md for the figures.
      */
     static final double DEFAULT_ALPHA = 0.6;
