@@ -38,6 +38,7 @@ final class ChunkDocuments {
     static final String TEXT = "text";
     static final String TEXT_EN = "text_en";
     static final String TEXT_KO = "text_ko";
+    static final String TEXT_KO_BIGRAM = "text_ko2";
     static final String ACL = "acl";
     static final String ACL_OPEN = "acl_open";
     static final String VECTOR = "vector";
@@ -95,6 +96,7 @@ final class ChunkDocuments {
         if (!searchable.isBlank()) {
             doc.add(new TextField(TEXT_EN, searchable, Field.Store.NO));
             doc.add(new TextField(TEXT_KO, searchable, Field.Store.NO));
+            doc.add(new TextField(TEXT_KO_BIGRAM, searchable, Field.Store.NO));
         }
         if (entry.aclGroups().isEmpty()) {
             doc.add(new StringField(ACL_OPEN, YES, Field.Store.NO));

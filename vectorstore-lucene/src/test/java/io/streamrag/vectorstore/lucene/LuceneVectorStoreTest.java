@@ -134,4 +134,73 @@ class LuceneVectorStoreTest extends VectorStoreContract {
         // then
         assertThat(hits).extracting(h -> h.chunk().docId()).first().isEqualTo("subway");
     }
+
+    @Test
+    void shouldRankTheCompoundsDocumentFirst_whenNoriSplitsTheCompoundDifferentlyInTheQuestion() {
+        // given: nori reads 대회의실 (large meeting room) as 대회 + 실, so only the Hangul bigrams 회의 and 의실 link
+        // it to a question about a 회의실 (meeting room); the other document shares more nori terms (회의, 실)
+        store.upsert(List.of(
+                chunk("acme", "rooms", 0, "대회의실은 이 주 전부터 예약할 수 있습니다.", List.of(), direction(1, 0)),
+                chunk("acme", "lab", 0, "연구실 장비와 회의 물품은 하루 전부터 예약할 수 있습니다.", List.of(), direction(2, 0))));
+        String question = "회의실은 며칠 전부터 예약할 수 있나요?";
+
+        // when
+        List<ScoredChunk> hits = store.search(new SearchRequest("acme", Set.of(), question, null, 5, SearchMode.KEYWORD));
+
+        // then
+        assertThat(hits).extracting(h -> h.chunk().docId()).first().isEqualTo("rooms");
+    }
+
+    @Test
+    void shouldLetBm25OutweighTheVectors_whenTheQuestionIsKorean() {
+        // given: the vector side prefers the wrong chunk (as an English-centric model does for Korean),
+        // only the right chunk shares words with the question
+        float[] question = direction(5, 0);
+        store.upsert(List.of(
+                chunk("acme", "right", 0, "통근버스는 매월 이십일까지 신청합니다.", List.of(), direction(5, 60)),
+                chunk("acme", "wrong", 0, "구내식당은 지하 일층에 있습니다.", List.of(), direction(5, 5))));
+
+        // when
+        List<ScoredChunk> hits = store.search(SearchRequest.hybrid("acme", Set.of(), "통근버스 신청은 언제까지 하나요?",
+                question, 2));
+
+        // then
+        assertThat(hits).extracting(h -> h.chunk().docId()).containsExactly("right", "wrong");
+    }
+
+    @Test
+    void shouldLetTheVectorsDecide_whenTheSameDisagreementComesInEnglish() {
+        // given: the same disagreement between the signals, in English, where the vectors are the stronger signal
+        float[] question = direction(5, 0);
+        store.upsert(List.of(
+                chunk("acme", "lexical", 0, "The shuttle bus is booked by the twentieth of each month.", List.of(), direction(5, 60)),
+                chunk("acme", "semantic", 0, "Commuter coaches need a seat reservation.", List.of(), direction(5, 5))));
+
+        // when
+        List<ScoredChunk> hits = store.search(SearchRequest.hybrid("acme", Set.of(), "When do I book the shuttle bus?",
+                question, 2));
+
+        // then
+        assertThat(hits).extracting(h -> h.chunk().docId()).containsExactly("semantic", "lexical");
+    }
+
+    @Test
+    void shouldWeighBothSignalsAlike_whenTheKoreanWeightIsConfiguredLikeTheEnglishOne() {
+        // given: a store told to trust vectors as much for Korean as for English
+        LuceneVectorStore.Options defaults = LuceneVectorStore.Options.defaults();
+        try (LuceneVectorStore same = LuceneVectorStore.open(dir.resolve("same-weight"), new LuceneVectorStore.Options(
+                defaults.fusion(), 0.6, defaults.rrfK(), defaults.minCandidates(), defaults.ramBufferMb(), 0.6,
+                defaults.hangulBigramWeight(), defaults.decompound()))) {
+            same.upsert(List.of(
+                    chunk("acme", "right", 0, "통근버스는 매월 이십일까지 신청합니다.", List.of(), direction(5, 60)),
+                    chunk("acme", "wrong", 0, "구내식당은 지하 일층에 있습니다.", List.of(), direction(5, 5))));
+
+            // when
+            List<ScoredChunk> hits = same.search(SearchRequest.hybrid("acme", Set.of(), "통근버스 신청은 언제까지 하나요?",
+                    direction(5, 0), 2));
+
+            // then: the noisy vector vote wins, which is why Korean questions get their own, lower weight
+            assertThat(hits).extracting(h -> h.chunk().docId()).containsExactly("wrong", "right");
+        }
+    }
 }
