@@ -70,7 +70,7 @@ public final class MonitorApp implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
         this.temporaryStateDir = config.stateDir().isEmpty() ? tempDir("streamrag-monitor-state") : null;
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().orElseGet(temporaryStateDir::toString));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().orElseGet(() -> temporaryStateDir.toString()));
         props.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), "5");
         props.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
         this.streams = new KafkaStreams(MonitorTopology.build(config.topics(), settings), props);
