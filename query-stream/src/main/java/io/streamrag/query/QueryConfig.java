@@ -33,7 +33,7 @@ public record QueryConfig(
 
     public static final List<ConfigKey> QUERY_KEYS = List.of(
             ConfigKey.of("query.application.id", "streamrag-query", "Kafka Streams application id (consumer group, state and changelog prefix)."),
-            ConfigKey.of("query.state.dir", System.getProperty("java.io.tmpdir") + "/streamrag-query", "Local state (in-flight and answered stores)."),
+            ConfigKey.of("query.state.dir", "~/.streamrag/query-state", "Local state (in-flight and answered stores)."),
             ConfigKey.of("query.processing.guarantee", "exactly_once_v2", "exactly_once_v2 (an answer and its state change commit together) or at_least_once."),
             ConfigKey.of("query.stream.threads", "1", "Stream threads; LLM calls do not occupy them."),
             ConfigKey.of("query.commit.interval.ms", "25", "Commit interval; under exactly-once an answer is visible after its commit, so this adds to latency."),

@@ -16,8 +16,8 @@ public record EmbeddingConfig(Provider provider, int batchSize, int threads, Str
     public static final List<ConfigKey> KEYS = List.of(
             ConfigKey.of("embedding.provider", "minilm", "minilm (all-MiniLM-L6-v2 in-process, 384 dims) or mistral (mistral-embed, 1024 dims)."),
             ConfigKey.of("embedding.batch.size", "32", "Texts per embedding call."),
-            ConfigKey.of("embedding.threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
-                    "Parallel in-process embedding calls (default: the machine's cores)."),
+            ConfigKey.of("embedding.threads", "0",
+                    "Parallel in-process embedding calls; 0 means one per core."),
             ConfigKey.of("embedding.mistral.model", "mistral-embed", "Mistral embedding model."),
             ConfigKey.secret("mistral.api.key", "Mistral API key; enables Mistral for chat (and embeddings when chosen)."),
             ConfigKey.of("mistral.base.url", "https://api.mistral.ai/v1", "Mistral API base URL."));
@@ -30,10 +30,14 @@ public record EmbeddingConfig(Provider provider, int batchSize, int threads, Str
         }
         return new EmbeddingConfig(provider,
                 config.integer("embedding.batch.size", 1, 512),
-                config.integer("embedding.threads", 1, 256),
+                threads(config.integer("embedding.threads", 0, 256)),
                 config.string("embedding.mistral.model"),
                 key,
                 config.optionalUri("mistral.base.url").orElse(URI.create("https://api.mistral.ai/v1")));
+    }
+
+    private static int threads(int configured) {
+        return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
     }
 
     @Override
