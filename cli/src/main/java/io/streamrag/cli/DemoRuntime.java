@@ -3,6 +3,7 @@ package io.streamrag.cli;
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.kafka.Topics;
+import io.streamrag.platform.auth.DemoSecret;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.vector.VectorStore;
 import io.streamrag.query.QueryApp;
@@ -44,8 +45,12 @@ final class DemoRuntime implements AutoCloseable {
      * answerer (labelled offline-extractive in every answer).
      */
     void startQueryStream(Embedder embedder, VectorStore store, Path dataDir) {
+        // Any tenant name works: its key is derived from the demo secret, which `streamrag ask` finds and signs with.
+        Path secret = DemoSecret.defaultPath();
+        DemoSecret.loadOrCreate(secret);
         resources.push(QueryApp.start(QueryConfig.load(Map.of("kafka.bootstrap.servers", bootstrapServers(),
-                "query.state.dir", dataDir.resolve("query-state").toString())), embedder, store));
+                "query.state.dir", dataDir.resolve("query-state").toString(),
+                "auth.demo.secret.file", secret.toString())), embedder, store));
     }
 
     String bootstrapServers() {

@@ -13,6 +13,8 @@ import io.streamrag.platform.text.Languages;
 import io.streamrag.platform.vector.ScoredChunk;
 import io.streamrag.platform.vector.SearchRequest;
 import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.guard.PromptLeakDetector;
+import io.streamrag.query.guard.ScreenVerdict;
 import io.streamrag.query.llm.LlmException;
 import io.streamrag.query.llm.LlmRequest;
 import io.streamrag.query.prompt.BundledTemplates;
@@ -94,6 +96,8 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> inFlight;
     private KeyValueStore<String, Long> answered;
+    private KeyValueStore<String, Long> rate;
+    private KeyValueStore<String, Long> tokens;
     private ReadOnlyKeyValueStore<String, Object> templates;
     private final List<Cancellable> punctuators = new ArrayList<>();
 
@@ -114,6 +118,8 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         this.context = context;
         this.inFlight = context.getStateStore(QueryTopology.IN_FLIGHT_STORE);
         this.answered = context.getStateStore(QueryTopology.ANSWERED_STORE);
+        this.rate = context.getStateStore(QueryTopology.RATE_STORE);
+        this.tokens = context.getStateStore(QueryTopology.TOKENS_STORE);
         this.templates = context.getStateStore(QueryTopology.TEMPLATE_STORE);
         punctuators.add(context.schedule(settings.completionInterval(), PunctuationType.WALL_CLOCK_TIME, now -> pump()));
         punctuators.add(context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldAnswers));
@@ -176,10 +182,44 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         }
         Pending screened = new Pending(decision.request(), now, pending.deadlineMs());
         screened.flags.addAll(decision.flags());
+        Optional<String> limited = overLimit(request.getTenant(), now);
+        if (limited.isPresent()) {
+            screened.flags.add(limited.get().startsWith("daily") ? "budget.exhausted" : "rate.limited");
+            finish(screened, AnswerStatus.RATE_LIMITED, "tenant '" + request.getTenant() + "': " + limited.get(), null, now);
+            return;
+        }
         awaitRoomToWait();
         inFlight.put(id, InFlightCodec.encode(now, screened.request()));
         enqueue(screened);
         pump();
+    }
+
+    /**
+     * The tenant's request rate (fixed one-minute windows) and daily token budget, both in changelogged stores. Only
+     * requests that passed dedupe reach this point, and the count is written in the same task transaction as the
+     * request's in-flight entry or its answer, so a redelivered request is never counted twice.
+     */
+    private Optional<String> overLimit(String tenant, long now) {
+        if (settings.dailyTokens() > 0) {
+            Long used = tokens.get(dayKey(tenant, now));
+            if (used != null && used >= settings.dailyTokens()) {
+                return Optional.of("daily token budget of " + settings.dailyTokens() + " used up (" + used + " tokens today, UTC)");
+            }
+        }
+        if (settings.requestsPerMinute() > 0) {
+            String key = tenant + "@" + (now / 60_000L) * 60_000L;
+            Long count = rate.get(key);
+            long n = count == null ? 0 : count;
+            if (n >= settings.requestsPerMinute()) {
+                return Optional.of("more than " + settings.requestsPerMinute() + " requests in this minute");
+            }
+            rate.put(key, n + 1);
+        }
+        return Optional.empty();
+    }
+
+    private static String dayKey(String tenant, long now) {
+        return tenant + "@" + java.time.LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L));
     }
 
     /** Backpressure: while the waiting queue is full, stop reading and keep turning completions into answers. */
@@ -299,7 +339,9 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                     .thenCompose(retrieved -> {
                         RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
                         p.passages = prompt.passages();
-                        LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), prompt.system(), prompt.user(),
+                        // A fresh canary in every system prompt: an answer that carries it leaked the prompt (checked after the call).
+                        String system = PromptLeakDetector.withCanary(prompt.system(), PromptLeakDetector.newCanary());
+                        LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), system, prompt.user(),
                                 q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
                                 settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
                         return pipeline.run(call, format, p.passages);
@@ -335,6 +377,13 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             if (!hit.chunk().tenant().equals(q.getTenant())) {
                 LOG.error("vector store {} returned a chunk of another tenant; dropped", ports.store().name());
                 p.flags.add("retrieval.foreign.chunk.dropped");
+                continue;
+            }
+            ScreenVerdict verdict = ports.guard().screenChunk(hit.chunk().text());
+            if (verdict.attack()) {
+                // Indirect injection: the poisoned chunk never reaches the model; the answer and telemetry say which.
+                LOG.warn("request {}: chunk {} left out of the prompt: {}", p.id(), hit.chunk().chunkId(), verdict.reasons());
+                p.flags.add("injection.chunk.dropped:" + hit.chunk().chunkId());
                 continue;
             }
             passages.add(new Passage(hit.chunk().docId(), hit.chunk().chunkId(), hit.chunk().title(), hit.chunk().text(), hit.score()));
@@ -483,6 +532,12 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         if (q.getRequestId() != null && !q.getRequestId().isBlank()) {
             answered.put(id, now);
         }
+        if (in + out > 0 && !tenant.isEmpty()) {
+            // spent tokens count against the budget in the same transaction as the answer: once per request
+            String day = dayKey(tenant, now);
+            Long used = tokens.get(day);
+            tokens.put(day, (used == null ? 0 : used) + in + out);
+        }
     }
 
     private void deadLetter(Record<String, byte[]> record, SerializationException e) {
@@ -506,6 +561,27 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             });
         }
         old.forEach(answered::delete);
+        // rate windows older than the current minute and token days older than yesterday are no longer read
+        long minute = (now / 60_000L) * 60_000L;
+        deleteWhere(rate, key -> Long.parseLong(key.substring(key.lastIndexOf('@') + 1)) < minute);
+        java.time.LocalDate yesterday = java.time.LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L) - 1);
+        deleteWhere(tokens, key -> java.time.LocalDate.parse(key.substring(key.lastIndexOf('@') + 1)).isBefore(yesterday));
+    }
+
+    private static void deleteWhere(KeyValueStore<String, Long> store, java.util.function.Predicate<String> old) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = store.all()) {
+            it.forEachRemaining(kv -> {
+                try {
+                    if (old.test(kv.key)) {
+                        keys.add(kv.key);
+                    }
+                } catch (RuntimeException unreadable) {
+                    keys.add(kv.key);
+                }
+            });
+        }
+        keys.forEach(store::delete);
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -45,13 +45,16 @@ import java.util.concurrent.Executors;
  * </pre>
  * Requests are read as bytes so that an unreadable record becomes a dead letter rather than stopping the stream.
  * State: "query-in-flight" (accepted, not yet answered; re-issued after a restart) and "query-answered"
- * (request ids already answered, to drop redeliveries), both changelogged.
+ * (request ids already answered, to drop redeliveries), "query-tenant-rate" ('tenant@minute' -> requests admitted) and
+ * "query-tenant-tokens" ('tenant@day' -> LLM tokens spent), all changelogged.
  */
 public final class QueryTopology {
 
     public static final String TEMPLATE_STORE = "prompt-templates";
     public static final String IN_FLIGHT_STORE = "query-in-flight";
     public static final String ANSWERED_STORE = "query-answered";
+    public static final String RATE_STORE = "query-tenant-rate";
+    public static final String TOKENS_STORE = "query-tenant-tokens";
     public static final String LLM_STAGE = "query-llm-stage";
 
     private QueryTopology() {
@@ -101,7 +104,9 @@ public final class QueryTopology {
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IN_FLIGHT_STORE), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ANSWERED_STORE), Serdes.String(), Serdes.Long()));
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ANSWERED_STORE), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RATE_STORE), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOKENS_STORE), Serdes.String(), Serdes.Long()));
             }
         };
 

@@ -44,6 +44,7 @@ final class QueryStreamHarness implements AutoCloseable {
             values.put(topic, prefix + topic.substring("topic.".length()));
         }
         values.put("topic.partitions", "2");
+        values.put("auth.mode", "off");   // identity has its own tests; these exercise the stream
         values.putAll(overrides);
         ConfigReader reader = new ConfigReader(Settings.of(QueryConfig.KEYS, values));
         this.config = QueryConfig.from(reader);
