@@ -344,4 +344,79 @@ class GovernanceTopologyTest {
         assertThat(all.get(3).getFlags()).contains("budget.exhausted");
         assertThat(telemetry.readValuesToList()).extracting(Telemetry::getStatus).containsExactly("OK", "OK", "OK", "RATE_LIMITED");
     }
+
+    @Test
+    void shouldKeepLightTenantsQueueTimeBounded_whenOneTenantFloodsWithTwentyTimesTheirLoad() {
+        // when: the same flood through the fair scheduler and through one FIFO queue
+        Map<String, List<QueryAnswered>> fair = flood(true);
+        Map<String, List<QueryAnswered>> fifo = flood(false);
+
+        // then: the flooding tenant is rate limited beyond 30 requests a minute and its admitted requests queue
+        assertThat(fair.get("flood")).hasSize(100);
+        assertThat(fair.get("flood")).filteredOn(a -> a.getStatus() == AnswerStatus.RATE_LIMITED).hasSize(70);
+        long floodWorst = maxQueueMs(fair.get("flood"));
+        // the light tenants are all answered, and none waited longer than 8 rounds of the 2 slots: their 10 requests
+        // interleaved with the flood's (15 calls), not behind the flood's 30 admitted ones
+        for (String light : List.of("acme", "globex")) {
+            assertThat(fair.get(light)).hasSize(5).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(AnswerStatus.OK));
+            assertThat(maxQueueMs(fair.get(light))).isLessThanOrEqualTo(8 * STEP_MS).isLessThan(floodWorst / 2);
+        }
+        // without per-tenant fairness the same light requests wait behind the flood's admitted backlog
+        assertThat(maxQueueMs(fifo.get("acme"))).isGreaterThanOrEqualTo(15 * STEP_MS);
+    }
+
+    /** One round of the flood test: the calls in flight take 100 ms, then the completion punctuator runs 10 ms later. */
+    private static final long STEP_MS = 110;
+
+    private static long maxQueueMs(List<QueryAnswered> answers) {
+        return answers.stream().filter(a -> a.getStatus() == AnswerStatus.OK).mapToLong(a -> a.getLatencyMs().get("queue")).max().orElseThrow();
+    }
+
+    /**
+     * 100 requests from "flood", then 5 each from "acme" and "globex"; two LLM slots, every call takes about 100 ms of the
+     * driver's wall clock; 30 requests per tenant and minute.
+     */
+    private Map<String, List<QueryAnswered>> flood(boolean fair) {
+        if (driver != null) {
+            driver.close();
+        }
+        List<CompletableFuture<LlmResponse>> calls = new CopyOnWriteArrayList<>();
+        LlmClient slow = new LlmClient() {
+            @Override
+            public CompletableFuture<LlmResponse> complete(LlmRequest request) {
+                CompletableFuture<LlmResponse> f = new CompletableFuture<>();
+                calls.add(f);
+                return f;
+            }
+
+            @Override
+            public String provider() {
+                return "slow";
+            }
+
+            @Override
+            public String defaultModel() {
+                return "s";
+            }
+        };
+        start(slow, false, QuerySettings.defaults().withMaxInFlight(2).withTenantLimits(30, 0).withTenantFairness(fair)
+                .withDefaultTimeout(Duration.ofMinutes(5)));
+        for (int i = 0; i < 100; i++) {
+            requests.pipeInput("f" + i, AvroSerde.of(QueryRequested.class).encode(QueryFixtures.request("f" + i, "flood", "Flood question " + i)));
+        }
+        for (String light : List.of("acme", "globex")) {
+            for (int i = 0; i < 5; i++) {
+                String id = light + i;
+                requests.pipeInput(id, AvroSerde.of(QueryRequested.class).encode(QueryFixtures.request(id, light, "How many vacation days, " + i + "?")));
+            }
+        }
+        for (int step = 0; step < 100 && calls.stream().anyMatch(c -> !c.isDone()); step++) {
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            calls.forEach(c -> c.complete(new LlmResponse("Fine.", "slow", "s", 10, 2, 100)));
+            driver.advanceWallClockTime(Duration.ofMillis(10));   // the completion punctuator answers and starts the next calls
+        }
+        Map<String, List<QueryAnswered>> byTenant = new HashMap<>();
+        answers.readValuesToList().forEach(a -> byTenant.computeIfAbsent(a.getTenant(), t -> new ArrayList<>()).add(a));
+        return byTenant;
+    }
 }
