@@ -224,6 +224,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             values.put("auth.mode", "off");
             values.put("limits.requests.per.minute", "0");
             values.put("limits.daily.tokens", "0");
+            values.put("cache.enabled", "false");
             ConfigReader reader = new ConfigReader(Settings.of(QueryConfig.KEYS, values));
             QueryConfig loaded = QueryConfig.from(reader);
             reader.validate();

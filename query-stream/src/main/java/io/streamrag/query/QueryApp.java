@@ -55,7 +55,7 @@ public final class QueryApp implements AutoCloseable {
         CostCalculator costs = config.llm().costs();
         QueryTopology.Ports ports = new QueryTopology.Ports(batched, store, llm, guard(config),
                 answerChecks(config, new SentenceGroundednessChecker(batched, config.checks().groundednessThreshold())),
-                (provider, model, in, out) -> costs.costUsd(model, in, out), null);
+                (provider, model, in, out) -> costs.costUsd(model, in, out), null, config.governance().newCache());
         AutoCloseable owned = () -> {
             llm.close();
             batched.close();

@@ -13,6 +13,7 @@ import io.streamrag.platform.text.Languages;
 import io.streamrag.platform.vector.ScoredChunk;
 import io.streamrag.platform.vector.SearchRequest;
 import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.governance.SemanticCache;
 import io.streamrag.query.guard.PromptLeakDetector;
 import io.streamrag.query.guard.ScreenVerdict;
 import io.streamrag.query.llm.LlmException;
@@ -333,8 +334,14 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             failNow(p, "template " + p.templateId + "@" + p.templateVersion + " is invalid: " + e.getMessage());
             return;
         }
+        if (ports.cache() != null) {
+            p.cacheScope = SemanticCache.scope(q.getTenant(), p.templateId + paramsOf(q), p.templateVersion, q.getAclGroups());
+            p.cacheGeneration = ports.cache().generation(q.getTenant());
+        }
         try {
             p.future = CompletableFuture
+                    .supplyAsync(() -> cachedAnswer(p, q), ports.asyncExecutor())
+                    .thenCompose(hit -> hit != null ? CompletableFuture.completedFuture(hit) : CompletableFuture
                     .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
                     .thenCompose(retrieved -> {
                         RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
@@ -345,22 +352,49 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                                 q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
                                 settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
                         return pipeline.run(call, format, p.passages);
-                    });
+                    }));
         } catch (RuntimeException e) {
             p.future = CompletableFuture.failedFuture(e);
         }
         p.future.whenComplete((outcome, error) -> completions.add(new Completion(p, outcome, error)));
     }
 
-    private List<Passage> retrieve(Pending p, QueryRequested q) {
+    /** A cached answer to a question close enough to this one (same tenant, template version, groups), or null. */
+    private LlmOutcome cachedAnswer(Pending p, QueryRequested q) {
+        if (p.cacheScope == null) {
+            return null;
+        }
         long t0 = System.nanoTime();
-        float[] vector;
-        List<ScoredChunk> hits;
+        float[] vector = embed(q);
+        p.questionVector = vector;
+        p.embedMs = (System.nanoTime() - t0) / 1_000_000;
+        Optional<SemanticCache.Cached> hit = ports.cache().find(p.cacheScope, vector, System.currentTimeMillis());
+        if (hit.isEmpty()) {
+            return null;
+        }
+        SemanticCache.Cached c = hit.get();
+        p.cached = true;
+        p.savedTokens = c.tokens();
+        return new LlmOutcome(c.answer(), null, c.fields(), c.provider(), c.model(), 0, 0, 0, 0, c.groundedness(), false,
+                c.citations(), List.of("cache.hit"), null);
+    }
+
+    private static String paramsOf(QueryRequested q) {
+        return q.getTemplateParams().isEmpty() ? "" : new java.util.TreeMap<>(q.getTemplateParams()).toString();
+    }
+
+    private float[] embed(QueryRequested q) {
         try {
-            vector = ports.embedder().embed(q.getQuestion());
+            return ports.embedder().embed(q.getQuestion());
         } catch (RuntimeException e) {
             throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
         }
+    }
+
+    private List<Passage> retrieve(Pending p, QueryRequested q) {
+        long t0 = System.nanoTime();
+        float[] vector = p.questionVector != null ? p.questionVector : embed(q);
+        List<ScoredChunk> hits;
         long t1 = System.nanoTime();
         try {
             hits = ports.store().search(SearchRequest.hybrid(q.getTenant(), new HashSet<>(q.getAclGroups()),
@@ -369,7 +403,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             throw new IllegalStateException("retrieval failed: " + e.getMessage(), e);
         }
         long t2 = System.nanoTime();
-        p.embedMs = (t1 - t0) / 1_000_000;
+        p.embedMs += (t1 - t0) / 1_000_000;
         p.retrieveMs = (t2 - t1) / 1_000_000;
         List<Passage> passages = new ArrayList<>();
         for (ScoredChunk hit : hits) {
@@ -498,6 +532,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 .setLatencyMs(latency)
                 .setGroundedness(ok ? outcome.groundedness() : null)
                 .setHallucinated(ok && outcome.hallucinated())
+                .setCached(ok && p.cached)
                 .setFlags(flags)
                 .build();
         String question = q.getQuestion() == null ? "" : q.getQuestion();
@@ -517,6 +552,8 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 .setLatencyMs(latency)
                 .setGroundedness(answer.getGroundedness())
                 .setHallucinated(answer.getHallucinated())
+                .setCached(answer.getCached())
+                .setSavedTokens(answer.getCached() ? p.savedTokens : 0)
                 .setFlags(flags)
                 .setQuestionChars(question.length())
                 .setAnswerChars(answer.getAnswer() == null ? 0 : answer.getAnswer().length())
@@ -525,6 +562,10 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 .build();
         context.forward(new Record<String, SpecificRecord>(id, answer, now));
         context.forward(new Record<String, SpecificRecord>(tenant, telemetry, now));
+        if (ok && !p.cached && outcome != null && !outcome.hallucinated() && p.cacheScope != null && p.questionVector != null) {
+            ports.cache().put(tenant, p.cacheScope, p.cacheGeneration, p.questionVector, new SemanticCache.Cached(answer.getAnswer(),
+                    outcome.fields(), outcome.citations(), provider, model, in + out, outcome.groundedness()), System.currentTimeMillis());
+        }
         if (active.get(id) == p) {
             active.remove(id);
             inFlight.delete(id);

@@ -2,6 +2,8 @@ package io.streamrag.query;
 
 import io.streamrag.events.AnswerStatus;
 import io.streamrag.events.AuthProof;
+import io.streamrag.events.DocumentIngested;
+import io.streamrag.events.IngestOutcome;
 import io.streamrag.events.QueryAnswered;
 import io.streamrag.events.QueryRequested;
 import io.streamrag.events.Telemetry;
@@ -11,6 +13,7 @@ import io.streamrag.platform.kafka.Topics;
 import io.streamrag.query.governance.GovernanceGuard;
 import io.streamrag.query.governance.OutputGuards;
 import io.streamrag.query.governance.RequestAuthenticator;
+import io.streamrag.query.governance.SemanticCache;
 import io.streamrag.query.guard.HeuristicInjectionScreen;
 import io.streamrag.query.guard.PromptLeakDetector;
 import io.streamrag.query.guard.RegexPiiRedactor;
@@ -90,12 +93,15 @@ class GovernanceTopologyTest {
         }
     }
 
+    private SemanticCache cache;
+    private TestInputTopic<String, DocumentIngested> ingested;
+
     private void start(LlmClient llm, boolean authRequired, QuerySettings settings) {
         RequestAuthenticator auth = authRequired ? new RequestAuthenticator(true, KEYS, Duration.ofMinutes(5)) : RequestAuthenticator.off();
         QueryGuard guard = new GovernanceGuard(auth, new HeuristicInjectionScreen(), Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
         AnswerChecks checks = new AnswerChecks(null, List.of(OutputGuards.promptLeak(PromptLeakDetector.DEFAULT_MIN_SPAN_WORDS),
                 OutputGuards.piiRedaction(new RegexPiiRedactor())));
-        QueryTopology.Ports ports = new QueryTopology.Ports(QueryFixtures.embedder(), store, llm, guard, checks, null, Runnable::run);
+        QueryTopology.Ports ports = new QueryTopology.Ports(QueryFixtures.embedder(), store, llm, guard, checks, null, Runnable::run, cache);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "governance-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -104,6 +110,7 @@ class GovernanceTopologyTest {
         requests = driver.createInputTopic(TOPICS.queryRequested(), Serdes.String().serializer(), Serdes.ByteArray().serializer());
         answers = driver.createOutputTopic(TOPICS.answerGenerated(), Serdes.String().deserializer(), AvroSerde.of(QueryAnswered.class).deserializer());
         telemetry = driver.createOutputTopic(TOPICS.telemetry(), Serdes.String().deserializer(), AvroSerde.of(Telemetry.class).deserializer());
+        ingested = driver.createInputTopic(TOPICS.documentIngested(), Serdes.String().serializer(), AvroSerde.of(DocumentIngested.class).serializer());
     }
 
     private void start(Function<LlmRequest, String> answer) {
@@ -418,5 +425,50 @@ class GovernanceTopologyTest {
         Map<String, List<QueryAnswered>> byTenant = new HashMap<>();
         answers.readValuesToList().forEach(a -> byTenant.computeIfAbsent(a.getTenant(), t -> new ArrayList<>()).add(a));
         return byTenant;
+    }
+
+    // ---- semantic cache -------------------------------------------------------------------------------------
+
+    @Test
+    void shouldAnswerARepeatedQuestionFromTheCache_untilTheTenantsDocumentsChange() {
+        // given
+        cache = new SemanticCache(0.95, 256, Duration.ofHours(1).toMillis());
+        start(QueryFixtures::firstPassageCited);
+
+        // when: a question, a rewording of it, another question, the same question from another tenant
+        send(QueryFixtures.request("c1", "acme", "How many days of paid vacation do employees get?"));
+        send(QueryFixtures.request("c2", "acme", "How many paid vacation days do employees get?"));
+        send(QueryFixtures.request("c3", "acme", "How are meals reimbursed during business travel?"));
+        send(QueryFixtures.request("c4", "globex", "How many days of paid vacation do employees get?"));
+
+        // then: only the rewording came from the cache, with the first answer and its cost counted as saved
+        Map<String, QueryAnswered> byId = answersById();
+        assertThat(byId.get("c2").getCached()).isTrue();
+        assertThat(byId.get("c2").getFlags()).contains("cache.hit");
+        assertThat(byId.get("c2").getAnswer()).isEqualTo(byId.get("c1").getAnswer());
+        assertThat(byId.get("c2").getCitations()).isEqualTo(byId.get("c1").getCitations());
+        assertThat(byId.get("c2").getInputTokens()).isZero();
+        assertThat(List.of("c1", "c3", "c4")).allSatisfy(id -> assertThat(byId.get(id).getCached()).isFalse());
+        assertThat(seen).extracting(LlmRequest::requestId).containsExactly("c1", "c3", "c4");
+        Telemetry hit = telemetry.readValuesToList().stream().filter(t -> t.getSubjectId().equals("c2")).findFirst().orElseThrow();
+        assertThat(hit.getCached()).isTrue();
+        assertThat(hit.getSavedTokens()).isEqualTo(byId.get("c1").getInputTokens() + byId.get("c1").getOutputTokens()).isPositive();
+
+        // when: another tenant's document changes, then one of acme's
+        ingested.pipeInput("globex/globex-parking", ingestedEvent("globex", "globex-parking"));
+        send(QueryFixtures.request("c5", "acme", "How many paid vacation days do employees get?"));
+        ingested.pipeInput("acme/vacation-policy", ingestedEvent("acme", "vacation-policy"));
+        send(QueryFixtures.request("c6", "acme", "How many paid vacation days do employees get?"));
+
+        // then: still cached after globex's change, stale after acme's
+        Map<String, QueryAnswered> after = answersById();
+        assertThat(after.get("c5").getCached()).isTrue();
+        assertThat(after.get("c6").getCached()).isFalse();
+        assertThat(seen).extracting(LlmRequest::requestId).endsWith("c6");
+    }
+
+    private static DocumentIngested ingestedEvent(String tenant, String docId) {
+        return DocumentIngested.newBuilder().setHeader(io.streamrag.schemas.Events.header(tenant + "/" + docId)).setTenant(tenant)
+                .setDocId(docId).setVersion(2).setOutcome(IngestOutcome.INDEXED).setChunks(1).setTokens(20).build();
     }
 }

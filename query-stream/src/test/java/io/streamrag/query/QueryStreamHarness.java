@@ -44,7 +44,8 @@ final class QueryStreamHarness implements AutoCloseable {
             values.put(topic, prefix + topic.substring("topic.".length()));
         }
         values.put("topic.partitions", "2");
-        values.put("auth.mode", "off");   // identity has its own tests; these exercise the stream
+        values.put("auth.mode", "off");   // identity and the cache have their own tests; these exercise the stream
+        values.put("cache.enabled", "false");
         values.putAll(overrides);
         ConfigReader reader = new ConfigReader(Settings.of(QueryConfig.KEYS, values));
         this.config = QueryConfig.from(reader);
