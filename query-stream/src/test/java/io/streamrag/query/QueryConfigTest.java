@@ -86,4 +86,20 @@ class QueryConfigTest {
         QueryConfig config = load(Map.of("mistral.api.key", "sk-very-secret", "llm.provider", "mistral"));
         assertThat(config.toString()).doesNotContain("sk-very-secret");
     }
+
+    @Test
+    void shouldDeriveEveryTenantsKeyFromTheDemoSecret_whenTheDemoSecretFileIsSet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home) {
+        // given
+        java.nio.file.Path file = home.resolve(".streamrag/demo/secret");
+        byte[] secret = io.streamrag.platform.auth.DemoSecret.loadOrCreate(file);
+
+        // when
+        QueryConfig config = loadExactly(Map.of("auth.demo.secret.file", file.toString()));
+
+        // then: any tenant name has the key the CLI derives from the same file
+        assertThat(config.governance().tenantKeys().keyOf("any-tenant-name").orElseThrow())
+                .isEqualTo(io.streamrag.platform.auth.TenantKeys.derived(secret).keyOf("any-tenant-name").orElseThrow());
+        assertThatThrownBy(() -> loadExactly(Map.of("auth.demo.secret.file", home.resolve("missing").toString())))
+                .hasMessageContaining("does not exist");
+    }
 }
