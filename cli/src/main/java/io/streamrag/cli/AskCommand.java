@@ -197,6 +197,12 @@ final class AskCommand implements Callable<Integer> {
         out.println("status: " + answer.getStatus() + (answer.getReason() == null ? "" : " (" + answer.getReason() + ")"));
         List<String> docs = answer.getCitations().stream().map(Citation::getDocId).map(CharSequence::toString).distinct().toList();
         out.println("citations: " + (docs.isEmpty() ? "none" : String.join(", ", docs)));
+        if (answer.getCached()) {
+            out.println("answered from the semantic cache (no LLM call)");
+        }
+        if (!answer.getFlags().isEmpty()) {
+            out.println("flags: " + String.join(", ", answer.getFlags().stream().map(CharSequence::toString).toList()));
+        }
         if (answer.getProvider() != null) {
             out.println("answered by: " + answer.getProvider() + (answer.getModel() == null ? "" : " / " + answer.getModel())
                     + (answer.getGroundedness() == null ? "" : String.format(", groundedness %.2f", answer.getGroundedness()))

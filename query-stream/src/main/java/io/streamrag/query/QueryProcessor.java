@@ -63,9 +63,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The query stream's one stateful step: decode → dedupe → validate → guard → (wait for an LLM slot, fair across
- * tenants) → asynchronously: embed + retrieve (tenant- and ACL-scoped, hybrid) → render → LLM call → checks →
- * answer + telemetry.
+ * The query stream's one stateful step: decode → dedupe → validate → guard (tenant proof, injection screen) → rate
+ * and token budget → (wait for an LLM slot, fair across tenants) → asynchronously: embed → semantic cache →
+ * retrieve (tenant- and ACL-scoped, hybrid; poisoned chunks left out) → render (with a canary) → LLM call → checks
+ * (leak, PII, groundedness) → answer + telemetry.
  *
  * <p>Neither the LLM call nor the embedding runs on the stream thread. {@link #process} records each accepted request in the
  * changelogged in-flight store and starts its call when a slot is free; completions land on a concurrent queue and
@@ -341,22 +342,27 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         try {
             p.future = CompletableFuture
                     .supplyAsync(() -> cachedAnswer(p, q), ports.asyncExecutor())
-                    .thenCompose(hit -> hit != null ? CompletableFuture.completedFuture(hit) : CompletableFuture
-                    .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
-                    .thenCompose(retrieved -> {
-                        RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
-                        p.passages = prompt.passages();
-                        // A fresh canary in every system prompt: an answer that carries it leaked the prompt (checked after the call).
-                        String system = PromptLeakDetector.withCanary(prompt.system(), PromptLeakDetector.newCanary());
-                        LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), system, prompt.user(),
-                                q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
-                                settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
-                        return pipeline.run(call, format, p.passages);
-                    }));
+                    .thenCompose(hit -> hit != null ? CompletableFuture.completedFuture(hit) : retrieveAndCall(p, q, template, format));
         } catch (RuntimeException e) {
             p.future = CompletableFuture.failedFuture(e);
         }
         p.future.whenComplete((outcome, error) -> completions.add(new Completion(p, outcome, error)));
+    }
+
+    /** Retrieval (when the template has a context), rendering with a fresh canary, the LLM call and the checks. */
+    private CompletableFuture<LlmOutcome> retrieveAndCall(Pending p, QueryRequested q, PromptTemplate template, OutputFormat format) {
+        return CompletableFuture
+                .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
+                .thenCompose(retrieved -> {
+                    RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
+                    p.passages = prompt.passages();
+                    // A fresh canary in every system prompt: an answer that carries it leaked the prompt (checked after the call).
+                    String system = PromptLeakDetector.withCanary(prompt.system(), PromptLeakDetector.newCanary());
+                    LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), system, prompt.user(),
+                            q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
+                            settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
+                    return pipeline.run(call, format, p.passages);
+                });
     }
 
     /** A cached answer to a question close enough to this one (same tenant, template version, groups), or null. */
