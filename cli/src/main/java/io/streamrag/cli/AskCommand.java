@@ -1,9 +1,13 @@
 package io.streamrag.cli;
 
 import io.streamrag.events.AnswerStatus;
+import io.streamrag.events.AuthProof;
 import io.streamrag.events.Citation;
 import io.streamrag.events.QueryAnswered;
 import io.streamrag.events.QueryRequested;
+import io.streamrag.platform.auth.DemoSecret;
+import io.streamrag.platform.auth.RequestProofs;
+import io.streamrag.platform.auth.TenantKeys;
 import io.streamrag.platform.kafka.Topics;
 import io.streamrag.schemas.AvroJson;
 import io.streamrag.schemas.AvroSerde;
@@ -114,6 +118,7 @@ final class AskCommand implements Callable<Integer> {
                     .setTemplateParams(Map.copyOf(params))
                     .setDeadlineMs(deadline)
                     .build();
+            signIfDemo(request);
             producer.send(new ProducerRecord<>(topics.queryRequested(), requestId, request)).get();
 
             Optional<QueryAnswered> answer = await(consumer, answers, requestId, deadline.plus(grace));
@@ -126,6 +131,27 @@ final class AskCommand implements Callable<Integer> {
             return answer.get().getStatus() == AnswerStatus.OK ? 0 : NOT_OK;
         }
     }
+
+    /**
+     * Signs the request with the tenant's key derived from the demo secret in the user's home folder, when that file
+     * exists (the demo creates it); without it the request goes unsigned and a stream that requires proofs blocks it.
+     */
+    void signIfDemo(QueryRequested request) {
+        Optional<byte[]> secret = DemoSecret.load(secretFile);
+        if (secret.isEmpty()) {
+            return;
+        }
+        byte[] key = TenantKeys.derived(secret.get()).keyOf(request.getTenant()).orElseThrow();
+        long issuedAt = System.currentTimeMillis();
+        request.setAuth(AuthProof.newBuilder()
+                .setScheme(RequestProofs.SCHEME)
+                .setIssuedAtMs(issuedAt)
+                .setSignature(RequestProofs.sign(key, request.getRequestId(), request.getTenant(), request.getQuestion(), issuedAt))
+                .build());
+    }
+
+    /** Where the demo secret is looked for. */
+    java.nio.file.Path secretFile = DemoSecret.defaultPath();
 
     private static Map<String, Object> producerProps(String servers) {
         Map<String, Object> props = KafkaCli.clientProperties(servers);
@@ -171,6 +197,12 @@ final class AskCommand implements Callable<Integer> {
         out.println("status: " + answer.getStatus() + (answer.getReason() == null ? "" : " (" + answer.getReason() + ")"));
         List<String> docs = answer.getCitations().stream().map(Citation::getDocId).map(CharSequence::toString).distinct().toList();
         out.println("citations: " + (docs.isEmpty() ? "none" : String.join(", ", docs)));
+        if (answer.getCached()) {
+            out.println("answered from the semantic cache (no LLM call)");
+        }
+        if (!answer.getFlags().isEmpty()) {
+            out.println("flags: " + String.join(", ", answer.getFlags().stream().map(CharSequence::toString).toList()));
+        }
         if (answer.getProvider() != null) {
             out.println("answered by: " + answer.getProvider() + (answer.getModel() == null ? "" : " / " + answer.getModel())
                     + (answer.getGroundedness() == null ? "" : String.format(", groundedness %.2f", answer.getGroundedness()))

@@ -220,6 +220,11 @@ final class BenchQueryCommand implements Callable<Integer> {
                     "mistral.base.url", stub.baseUrl().toString(), "llm.fallback.provider", "none",
                     "llm.timeout.ms", Long.toString(llmLatencyMs * 5 + 5000)));
             values.put("query.default.timeout.ms", Long.toString(llmLatencyMs * 10 + 600_000));
+            // the benchmark measures the stage itself: one unsigned tenant, no per-tenant limits
+            values.put("auth.mode", "off");
+            values.put("limits.requests.per.minute", "0");
+            values.put("limits.daily.tokens", "0");
+            values.put("cache.enabled", "false");
             ConfigReader reader = new ConfigReader(Settings.of(QueryConfig.KEYS, values));
             QueryConfig loaded = QueryConfig.from(reader);
             reader.validate();

@@ -4,6 +4,7 @@ import io.streamrag.events.DocumentSubmitted;
 import io.streamrag.ingest.IngestApp;
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamrag.monitor.MonitorApp;
+import io.streamrag.platform.auth.DemoSecret;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.embedding.Embedders;
 import io.streamrag.platform.kafka.TopicAdmin;
@@ -67,9 +68,13 @@ final class DemoRuntime implements AutoCloseable {
             EmbeddedConfig config = config(dataDir, broker.bootstrapServers());
             runtime.store = runtime.started(LuceneVectorStore.open(dataDir.resolve("index"), config.lucene()));
             runtime.started(IngestApp.start(config.ingest(), runtime.embedder, runtime.store));
+            // Any tenant name works: its key is derived from the demo secret, which `streamrag ask` finds and signs with.
+            Path secret = DemoSecret.defaultPath();
+            DemoSecret.loadOrCreate(secret);
             runtime.started(QueryApp.start(QueryConfig.load(Map.of(
                     "kafka.bootstrap.servers", broker.bootstrapServers(),
                     "query.state.dir", dataDir.resolve("query-state").toString(),
+                    "auth.demo.secret.file", secret.toString(),
                     "kafka.session.timeout.ms", "6000")), runtime.embedder, runtime.store));
             MonitorApp monitor = runtime.started(MonitorApp.start(Map.of(
                     "kafka.bootstrap.servers", broker.bootstrapServers(),

@@ -51,9 +51,13 @@ class AskCommandTest {
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
     private Thread responder;
     private volatile AnswerStatus statusToSend = AnswerStatus.OK;
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path home;
+    private java.nio.file.Path noSecret;
 
     @BeforeEach
     void startResponder() throws Exception {
+        noSecret = home.resolve("absent/secret");
         TopicAdmin.ensure(Map.of("bootstrap.servers", bootstrap), topics.specs());
         CountDownLatch positioned = new CountDownLatch(1);
         responder = Thread.ofPlatform().start(() -> respond(positioned));
@@ -99,6 +103,9 @@ class AskCommandTest {
     private int ask(AskCommand command, String... args) {
         command.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         command.grace = Duration.ofMillis(500);
+        if (command.secretFile.equals(io.streamrag.platform.auth.DemoSecret.defaultPath())) {
+            command.secretFile = noSecret;   // never read the real home folder in tests
+        }
         return new CommandLine(command).execute(args);
     }
 
@@ -134,6 +141,40 @@ class AskCommandTest {
         assertThat(json.path("status").asText()).isEqualTo("FAILED");
         assertThat(json.path("reason").asText()).isEqualTo("llm unavailable");
         assertThat(json.path("requestId").asText()).isEqualTo(received.getFirst().getRequestId());
+    }
+
+    @Test
+    void shouldSignTheRequestWithTheTenantKeyDerivedFromTheDemoSecret_whenTheSecretFileExists() {
+        // given: the demo's secret in a home folder
+        java.nio.file.Path secretFile = home.resolve(".streamrag/demo/secret");
+        byte[] secret = io.streamrag.platform.auth.DemoSecret.loadOrCreate(secretFile);
+        AskCommand command = new AskCommand();
+        command.secretFile = secretFile;
+
+        // when
+        int exit = ask(command, "--bootstrap", bootstrap, "--tenant", tenant, "--timeout", "20", "How long do refunds take?");
+
+        // then: the stream's verifier, given the same secret, accepts the proof
+        assertThat(exit).isZero();
+        QueryRequested request = received.getFirst();
+        assertThat(request.getAuth()).isNotNull();
+        assertThat(request.getAuth().getScheme()).isEqualTo("hmac-sha256");
+        var verifier = new io.streamrag.query.governance.RequestAuthenticator(true,
+                io.streamrag.platform.auth.TenantKeys.derived(secret), Duration.ofMinutes(5));
+        assertThat(verifier.check(request, System.currentTimeMillis())).isEmpty();
+        var otherDemo = new io.streamrag.query.governance.RequestAuthenticator(true,
+                io.streamrag.platform.auth.TenantKeys.derived(new byte[32]), Duration.ofMinutes(5));
+        assertThat(otherDemo.check(request, System.currentTimeMillis())).isPresent();
+    }
+
+    @Test
+    void shouldSendAnUnsignedRequest_whenThereIsNoDemoSecret() {
+        // when
+        int exit = ask(new AskCommand(), "--bootstrap", bootstrap, "--tenant", tenant, "--timeout", "20", "Hello?");
+
+        // then
+        assertThat(exit).isZero();
+        assertThat(received.getFirst().getAuth()).isNull();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.streamrag.query;
 
 import io.streamrag.query.check.GroundednessChecker;
+import io.streamrag.query.llm.LlmRequest;
 import io.streamrag.query.prompt.Passage;
 
 import java.util.List;
@@ -28,6 +29,11 @@ public record AnswerChecks(GroundednessChecker groundedness, List<AnswerFilter> 
     @FunctionalInterface
     public interface AnswerFilter {
         Filtered apply(String question, String answer, List<Passage> passages);
+
+        /** With the whole LLM request (its system prompt, for leak detection); by default the question only. */
+        default Filtered apply(LlmRequest request, String answer, List<Passage> passages) {
+            return apply(request.question(), answer, passages);
+        }
     }
 
     /** The (possibly rewritten) answer, flags to record, and a reason when the answer must be withheld (null: keep). */

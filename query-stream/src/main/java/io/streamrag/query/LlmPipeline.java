@@ -76,7 +76,7 @@ final class LlmPipeline {
         String blockReason = null;
         if (attempt.formatProblem == null) {
             for (AnswerChecks.AnswerFilter filter : checks.filters()) {
-                AnswerChecks.Filtered filtered = filter.apply(request.question(), answer, passages);
+                AnswerChecks.Filtered filtered = filter.apply(request, answer, passages);
                 answer = filtered.answer();
                 flags.addAll(filtered.flags());
                 if (filtered.blockReason() != null) {

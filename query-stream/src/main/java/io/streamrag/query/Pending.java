@@ -29,6 +29,12 @@ final class Pending {
     int templateVersion;
     String requestedModel;
     CompletableFuture<LlmOutcome> future;
+    // semantic cache: the scope and the tenant's documents generation, fixed on the stream thread when the call starts
+    String cacheScope;
+    long cacheGeneration;
+    volatile float[] questionVector;
+    volatile boolean cached;
+    volatile long savedTokens;
 
     Pending(QueryRequested request, long receivedAtMs, long deadlineMs) {
         this.request = request;

@@ -3,7 +3,12 @@ package io.streamrag.query;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.check.GroundednessChecker;
 import io.streamrag.query.check.SentenceGroundednessChecker;
+import io.streamrag.query.governance.GovernanceGuard;
+import io.streamrag.query.governance.OutputGuards;
+import io.streamrag.query.guard.HeuristicInjectionScreen;
+import io.streamrag.query.guard.RegexPiiRedactor;
 import io.streamrag.query.llm.CostCalculator;
 import io.streamrag.query.llm.LlmClient;
 import io.streamrag.query.llm.LlmClients;
@@ -14,8 +19,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -46,9 +53,9 @@ public final class QueryApp implements AutoCloseable {
         // Questions and the checker's sentences share one micro-batching front of the model.
         Embedder batched = EmbeddingBatcher.wrap(embedder, 64);
         CostCalculator costs = config.llm().costs();
-        QueryTopology.Ports ports = new QueryTopology.Ports(batched, store, llm, QueryGuard.allowAll(),
-                AnswerChecks.of(new SentenceGroundednessChecker(batched, config.checks().groundednessThreshold())),
-                (provider, model, in, out) -> costs.costUsd(model, in, out), null);
+        QueryTopology.Ports ports = new QueryTopology.Ports(batched, store, llm, guard(config),
+                answerChecks(config, new SentenceGroundednessChecker(batched, config.checks().groundednessThreshold())),
+                (provider, model, in, out) -> costs.costUsd(model, in, out), null, config.governance().newCache());
         AutoCloseable owned = () -> {
             llm.close();
             batched.close();
@@ -60,6 +67,19 @@ public final class QueryApp implements AutoCloseable {
             batched.close();
             throw e;
         }
+    }
+
+    /** Identity (from {@code auth.*}) and prompt-injection screening of questions and retrieved chunks. */
+    public static QueryGuard guard(QueryConfig config) {
+        return new GovernanceGuard(config.governance().authenticator(),
+                new HeuristicInjectionScreen(config.checks().injectionThreshold()), Clock.systemUTC());
+    }
+
+    /** Groundedness, then the output guard: a leaked system prompt withholds the answer, personal data is redacted. */
+    public static AnswerChecks answerChecks(QueryConfig config, GroundednessChecker groundedness) {
+        return new AnswerChecks(groundedness, List.of(
+                OutputGuards.promptLeak(config.checks().leakMinSpanWords()),
+                OutputGuards.piiRedaction(new RegexPiiRedactor())));
     }
 
     public static QueryApp start(QueryConfig config, QueryTopology.Ports ports) {

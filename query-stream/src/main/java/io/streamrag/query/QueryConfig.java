@@ -5,6 +5,7 @@ import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.embedding.EmbeddingConfig;
 import io.streamrag.platform.kafka.Topics;
 import io.streamrag.query.check.ChecksConfig;
+import io.streamrag.query.governance.GovernanceConfig;
 import io.streamrag.query.llm.LlmConfig;
 
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * The query stream's one typed configuration: Kafka Streams identity and tuning, the LLM stage's limits, retrieval,
- * prompts, plus the topic catalogue, the embedding model, the LLM (provider, retries, prices) and the answer checks. Keys under {@code kafka.} pass to the Kafka clients.
+ * prompts, plus the topic catalogue, the embedding model, the LLM (provider, retries, prices), the answer checks and
+ * the governance controls (identity, per-tenant limits). Keys under {@code kafka.} pass to the Kafka clients.
  */
 public record QueryConfig(
         String applicationId,
@@ -29,6 +31,7 @@ public record QueryConfig(
         EmbeddingConfig embedding,
         LlmConfig llm,
         ChecksConfig checks,
+        GovernanceConfig governance,
         Map<String, Object> kafka) {
 
     public static final List<ConfigKey> QUERY_KEYS = List.of(
@@ -50,7 +53,7 @@ public record QueryConfig(
             ConfigKey.of("kafka.bootstrap.servers", "localhost:9092", "Kafka bootstrap servers."));
 
     public static final List<ConfigKey> KEYS = concat(QUERY_KEYS, Topics.KEYS, EmbeddingConfig.KEYS, LlmConfig.KEYS,
-            ChecksConfig.KEYS);
+            ChecksConfig.KEYS, GovernanceConfig.KEYS);
 
     /** Reads and validates every key, reporting all problems at once. */
     public static QueryConfig load(java.util.Map<String, String> overrides) {
@@ -66,6 +69,7 @@ public record QueryConfig(
             config.problem("query.processing.guarantee (QUERY_PROCESSING_GUARANTEE) must be exactly_once_v2 or at_least_once, not '" + guarantee + "'");
         }
         LlmConfig llm = LlmConfig.from(config);
+        GovernanceConfig governance = GovernanceConfig.from(config);
         // Bad values are reported by validate(); Math.max keeps the record constructible meanwhile.
         QuerySettings settings = new QuerySettings(
                 Math.max(1, config.integer("query.max.in.flight", 1, 100_000)),
@@ -79,6 +83,8 @@ public record QueryConfig(
                 llm.temperature(),
                 Duration.ofMillis(config.integer("query.completion.interval.ms", 1, 10_000)),
                 Duration.ofMillis(config.longValue("query.dedupe.retention.ms", 60_000, Long.MAX_VALUE / 2)),
+                governance.requestsPerMinute(),
+                governance.dailyTokens(),
                 QuerySettings.LlmMode.ASYNC);
         return new QueryConfig(
                 config.string("query.application.id"),
@@ -92,13 +98,14 @@ public record QueryConfig(
                 EmbeddingConfig.from(config),
                 llm,
                 ChecksConfig.from(config),
+                governance,
                 config.settings().kafkaProperties());
     }
 
     /** The same configuration with other stream settings (benchmarks compare stage variants this way). */
     public QueryConfig withSettings(QuerySettings other) {
         return new QueryConfig(applicationId, stateDir, processingGuarantee, streamThreads, commitInterval, pollInterval,
-                other, topics, embedding, llm, checks, kafka);
+                other, topics, embedding, llm, checks, governance, kafka);
     }
 
     @SafeVarargs
@@ -114,6 +121,6 @@ public record QueryConfig(
     public String toString() {
         return "QueryConfig[applicationId=" + applicationId + ", stateDir=" + stateDir + ", processingGuarantee="
                 + processingGuarantee + ", streamThreads=" + streamThreads + ", settings=" + settings + ", topics=" + topics
-                + ", embedding=" + embedding + ", llm=" + llm + ", checks=" + checks + ", kafka=" + kafka.keySet() + "]";
+                + ", embedding=" + embedding + ", llm=" + llm + ", checks=" + checks + ", governance=" + governance + ", kafka=" + kafka.keySet() + "]";
     }
 }

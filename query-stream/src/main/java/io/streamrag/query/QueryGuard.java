@@ -2,6 +2,7 @@ package io.streamrag.query;
 
 import io.streamrag.events.AnswerStatus;
 import io.streamrag.events.QueryRequested;
+import io.streamrag.query.guard.ScreenVerdict;
 
 import java.util.List;
 
@@ -14,6 +15,14 @@ import java.util.List;
 public interface QueryGuard {
 
     Decision screen(QueryRequested request);
+
+    /**
+     * Screens one retrieved chunk before it enters the prompt (indirect prompt injection); an attack is left out of
+     * the prompt and reported as {@code injection.chunk.dropped:<chunkId>}. Runs off the stream thread.
+     */
+    default ScreenVerdict screenChunk(String text) {
+        return ScreenVerdict.clean();
+    }
 
     /** Lets every request through unchanged. */
     static QueryGuard allowAll() {

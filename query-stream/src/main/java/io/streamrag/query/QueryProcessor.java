@@ -13,6 +13,9 @@ import io.streamrag.platform.text.Languages;
 import io.streamrag.platform.vector.ScoredChunk;
 import io.streamrag.platform.vector.SearchRequest;
 import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.governance.SemanticCache;
+import io.streamrag.query.guard.PromptLeakDetector;
+import io.streamrag.query.guard.ScreenVerdict;
 import io.streamrag.query.llm.LlmException;
 import io.streamrag.query.llm.LlmRequest;
 import io.streamrag.query.prompt.BundledTemplates;
@@ -60,9 +63,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The query stream's one stateful step: decode → dedupe → validate → guard → (wait for an LLM slot, fair across
- * tenants) → asynchronously: embed + retrieve (tenant- and ACL-scoped, hybrid) → render → LLM call → checks →
- * answer + telemetry.
+ * The query stream's one stateful step: decode → dedupe → validate → guard (tenant proof, injection screen) → rate
+ * and token budget → (wait for an LLM slot, fair across tenants) → asynchronously: embed → semantic cache →
+ * retrieve (tenant- and ACL-scoped, hybrid; poisoned chunks left out) → render (with a canary) → LLM call → checks
+ * (leak, PII, groundedness) → answer + telemetry.
  *
  * <p>Neither the LLM call nor the embedding runs on the stream thread. {@link #process} records each accepted request in the
  * changelogged in-flight store and starts its call when a slot is free; completions land on a concurrent queue and
@@ -94,6 +98,8 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> inFlight;
     private KeyValueStore<String, Long> answered;
+    private KeyValueStore<String, Long> rate;
+    private KeyValueStore<String, Long> tokens;
     private ReadOnlyKeyValueStore<String, Object> templates;
     private final List<Cancellable> punctuators = new ArrayList<>();
 
@@ -114,6 +120,8 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         this.context = context;
         this.inFlight = context.getStateStore(QueryTopology.IN_FLIGHT_STORE);
         this.answered = context.getStateStore(QueryTopology.ANSWERED_STORE);
+        this.rate = context.getStateStore(QueryTopology.RATE_STORE);
+        this.tokens = context.getStateStore(QueryTopology.TOKENS_STORE);
         this.templates = context.getStateStore(QueryTopology.TEMPLATE_STORE);
         punctuators.add(context.schedule(settings.completionInterval(), PunctuationType.WALL_CLOCK_TIME, now -> pump()));
         punctuators.add(context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldAnswers));
@@ -176,10 +184,44 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
         }
         Pending screened = new Pending(decision.request(), now, pending.deadlineMs());
         screened.flags.addAll(decision.flags());
+        Optional<String> limited = overLimit(request.getTenant(), now);
+        if (limited.isPresent()) {
+            screened.flags.add(limited.get().startsWith("daily") ? "budget.exhausted" : "rate.limited");
+            finish(screened, AnswerStatus.RATE_LIMITED, "tenant '" + request.getTenant() + "': " + limited.get(), null, now);
+            return;
+        }
         awaitRoomToWait();
         inFlight.put(id, InFlightCodec.encode(now, screened.request()));
         enqueue(screened);
         pump();
+    }
+
+    /**
+     * The tenant's request rate (fixed one-minute windows) and daily token budget, both in changelogged stores. Only
+     * requests that passed dedupe reach this point, and the count is written in the same task transaction as the
+     * request's in-flight entry or its answer, so a redelivered request is never counted twice.
+     */
+    private Optional<String> overLimit(String tenant, long now) {
+        if (settings.dailyTokens() > 0) {
+            Long used = tokens.get(dayKey(tenant, now));
+            if (used != null && used >= settings.dailyTokens()) {
+                return Optional.of("daily token budget of " + settings.dailyTokens() + " used up (" + used + " tokens today, UTC)");
+            }
+        }
+        if (settings.requestsPerMinute() > 0) {
+            String key = tenant + "@" + (now / 60_000L) * 60_000L;
+            Long count = rate.get(key);
+            long n = count == null ? 0 : count;
+            if (n >= settings.requestsPerMinute()) {
+                return Optional.of("more than " + settings.requestsPerMinute() + " requests in this minute");
+            }
+            rate.put(key, n + 1);
+        }
+        return Optional.empty();
+    }
+
+    private static String dayKey(String tenant, long now) {
+        return tenant + "@" + java.time.LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L));
     }
 
     /** Backpressure: while the waiting queue is full, stop reading and keep turning completions into answers. */
@@ -293,32 +335,72 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             failNow(p, "template " + p.templateId + "@" + p.templateVersion + " is invalid: " + e.getMessage());
             return;
         }
+        if (ports.cache() != null) {
+            p.cacheScope = SemanticCache.scope(q.getTenant(), p.templateId + paramsOf(q), p.templateVersion, q.getAclGroups());
+            p.cacheGeneration = ports.cache().generation(q.getTenant());
+        }
         try {
             p.future = CompletableFuture
-                    .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
-                    .thenCompose(retrieved -> {
-                        RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
-                        p.passages = prompt.passages();
-                        LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), prompt.system(), prompt.user(),
-                                q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
-                                settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
-                        return pipeline.run(call, format, p.passages);
-                    });
+                    .supplyAsync(() -> cachedAnswer(p, q), ports.asyncExecutor())
+                    .thenCompose(hit -> hit != null ? CompletableFuture.completedFuture(hit) : retrieveAndCall(p, q, template, format));
         } catch (RuntimeException e) {
             p.future = CompletableFuture.failedFuture(e);
         }
         p.future.whenComplete((outcome, error) -> completions.add(new Completion(p, outcome, error)));
     }
 
-    private List<Passage> retrieve(Pending p, QueryRequested q) {
+    /** Retrieval (when the template has a context), rendering with a fresh canary, the LLM call and the checks. */
+    private CompletableFuture<LlmOutcome> retrieveAndCall(Pending p, QueryRequested q, PromptTemplate template, OutputFormat format) {
+        return CompletableFuture
+                .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
+                .thenCompose(retrieved -> {
+                    RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
+                    p.passages = prompt.passages();
+                    // A fresh canary in every system prompt: an answer that carries it leaked the prompt (checked after the call).
+                    String system = PromptLeakDetector.withCanary(prompt.system(), PromptLeakDetector.newCanary());
+                    LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), system, prompt.user(),
+                            q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
+                            settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
+                    return pipeline.run(call, format, p.passages);
+                });
+    }
+
+    /** A cached answer to a question close enough to this one (same tenant, template version, groups), or null. */
+    private LlmOutcome cachedAnswer(Pending p, QueryRequested q) {
+        if (p.cacheScope == null) {
+            return null;
+        }
         long t0 = System.nanoTime();
-        float[] vector;
-        List<ScoredChunk> hits;
+        float[] vector = embed(q);
+        p.questionVector = vector;
+        p.embedMs = (System.nanoTime() - t0) / 1_000_000;
+        Optional<SemanticCache.Cached> hit = ports.cache().find(p.cacheScope, vector, System.currentTimeMillis());
+        if (hit.isEmpty()) {
+            return null;
+        }
+        SemanticCache.Cached c = hit.get();
+        p.cached = true;
+        p.savedTokens = c.tokens();
+        return new LlmOutcome(c.answer(), null, c.fields(), c.provider(), c.model(), 0, 0, 0, 0, c.groundedness(), false,
+                c.citations(), List.of("cache.hit"), null);
+    }
+
+    private static String paramsOf(QueryRequested q) {
+        return q.getTemplateParams().isEmpty() ? "" : new java.util.TreeMap<>(q.getTemplateParams()).toString();
+    }
+
+    private float[] embed(QueryRequested q) {
         try {
-            vector = ports.embedder().embed(q.getQuestion());
+            return ports.embedder().embed(q.getQuestion());
         } catch (RuntimeException e) {
             throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
         }
+    }
+
+    private List<Passage> retrieve(Pending p, QueryRequested q) {
+        long t0 = System.nanoTime();
+        float[] vector = p.questionVector != null ? p.questionVector : embed(q);
+        List<ScoredChunk> hits;
         long t1 = System.nanoTime();
         try {
             hits = ports.store().search(SearchRequest.hybrid(q.getTenant(), new HashSet<>(q.getAclGroups()),
@@ -327,7 +409,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             throw new IllegalStateException("retrieval failed: " + e.getMessage(), e);
         }
         long t2 = System.nanoTime();
-        p.embedMs = (t1 - t0) / 1_000_000;
+        p.embedMs += (t1 - t0) / 1_000_000;
         p.retrieveMs = (t2 - t1) / 1_000_000;
         List<Passage> passages = new ArrayList<>();
         for (ScoredChunk hit : hits) {
@@ -335,6 +417,13 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             if (!hit.chunk().tenant().equals(q.getTenant())) {
                 LOG.error("vector store {} returned a chunk of another tenant; dropped", ports.store().name());
                 p.flags.add("retrieval.foreign.chunk.dropped");
+                continue;
+            }
+            ScreenVerdict verdict = ports.guard().screenChunk(hit.chunk().text());
+            if (verdict.attack()) {
+                // Indirect injection: the poisoned chunk never reaches the model; the answer and telemetry say which.
+                LOG.warn("request {}: chunk {} left out of the prompt: {}", p.id(), hit.chunk().chunkId(), verdict.reasons());
+                p.flags.add("injection.chunk.dropped:" + hit.chunk().chunkId());
                 continue;
             }
             passages.add(new Passage(hit.chunk().docId(), hit.chunk().chunkId(), hit.chunk().title(), hit.chunk().text(), hit.score()));
@@ -449,6 +538,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 .setLatencyMs(latency)
                 .setGroundedness(ok ? outcome.groundedness() : null)
                 .setHallucinated(ok && outcome.hallucinated())
+                .setCached(ok && p.cached)
                 .setFlags(flags)
                 .build();
         String question = q.getQuestion() == null ? "" : q.getQuestion();
@@ -468,6 +558,8 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 .setLatencyMs(latency)
                 .setGroundedness(answer.getGroundedness())
                 .setHallucinated(answer.getHallucinated())
+                .setCached(answer.getCached())
+                .setSavedTokens(answer.getCached() ? p.savedTokens : 0)
                 .setFlags(flags)
                 .setQuestionChars(question.length())
                 .setAnswerChars(answer.getAnswer() == null ? 0 : answer.getAnswer().length())
@@ -476,12 +568,22 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 .build();
         context.forward(new Record<String, SpecificRecord>(id, answer, now));
         context.forward(new Record<String, SpecificRecord>(tenant, telemetry, now));
+        if (ok && !p.cached && outcome != null && !outcome.hallucinated() && p.cacheScope != null && p.questionVector != null) {
+            ports.cache().put(tenant, p.cacheScope, p.cacheGeneration, p.questionVector, new SemanticCache.Cached(answer.getAnswer(),
+                    outcome.fields(), outcome.citations(), provider, model, in + out, outcome.groundedness()), System.currentTimeMillis());
+        }
         if (active.get(id) == p) {
             active.remove(id);
             inFlight.delete(id);
         }
         if (q.getRequestId() != null && !q.getRequestId().isBlank()) {
             answered.put(id, now);
+        }
+        if (in + out > 0 && !tenant.isEmpty()) {
+            // spent tokens count against the budget in the same transaction as the answer: once per request
+            String day = dayKey(tenant, now);
+            Long used = tokens.get(day);
+            tokens.put(day, (used == null ? 0 : used) + in + out);
         }
     }
 
@@ -506,6 +608,27 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             });
         }
         old.forEach(answered::delete);
+        // rate windows older than the current minute and token days older than yesterday are no longer read
+        long minute = (now / 60_000L) * 60_000L;
+        deleteWhere(rate, key -> Long.parseLong(key.substring(key.lastIndexOf('@') + 1)) < minute);
+        java.time.LocalDate yesterday = java.time.LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L) - 1);
+        deleteWhere(tokens, key -> java.time.LocalDate.parse(key.substring(key.lastIndexOf('@') + 1)).isBefore(yesterday));
+    }
+
+    private static void deleteWhere(KeyValueStore<String, Long> store, java.util.function.Predicate<String> old) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = store.all()) {
+            it.forEachRemaining(kv -> {
+                try {
+                    if (old.test(kv.key)) {
+                        keys.add(kv.key);
+                    }
+                } catch (RuntimeException unreadable) {
+                    keys.add(kv.key);
+                }
+            });
+        }
+        keys.forEach(store::delete);
     }
 
     private static Throwable unwrap(Throwable t) {

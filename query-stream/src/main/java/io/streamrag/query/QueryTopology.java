@@ -1,12 +1,14 @@
 package io.streamrag.query;
 
 import io.streamrag.events.DeadLetter;
+import io.streamrag.events.DocumentIngested;
 import io.streamrag.events.PromptTemplate;
 import io.streamrag.events.QueryAnswered;
 import io.streamrag.events.Telemetry;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.kafka.Topics;
 import io.streamrag.platform.vector.VectorStore;
+import io.streamrag.query.governance.SemanticCache;
 import io.streamrag.query.llm.LlmClient;
 import io.streamrag.schemas.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
@@ -38,6 +40,8 @@ import java.util.concurrent.Executors;
  * The query stream.
  * <pre>
  * rag.prompt.template  ('templateId@version' -> PromptTemplate, compacted)  -> GlobalKTable "prompt-templates"
+ * rag.document.ingested (document key -> DocumentIngested; with a semantic cache) -> global store "documents-ingested",
+ *                        each change invalidates the tenant's cached answers
  * rag.query.requested  (requestId -> QueryRequested bytes)
  *   -> rag.answer.generated  (requestId -> QueryAnswered; exactly one per request)
  *   -> llmops.telemetry      (tenant -> Telemetry, kind QUERY; one per request)
@@ -45,21 +49,32 @@ import java.util.concurrent.Executors;
  * </pre>
  * Requests are read as bytes so that an unreadable record becomes a dead letter rather than stopping the stream.
  * State: "query-in-flight" (accepted, not yet answered; re-issued after a restart) and "query-answered"
- * (request ids already answered, to drop redeliveries), both changelogged.
+ * (request ids already answered, to drop redeliveries), "query-tenant-rate" ('tenant@minute' -> requests admitted) and
+ * "query-tenant-tokens" ('tenant@day' -> LLM tokens spent), all changelogged.
  */
 public final class QueryTopology {
 
     public static final String TEMPLATE_STORE = "prompt-templates";
     public static final String IN_FLIGHT_STORE = "query-in-flight";
     public static final String ANSWERED_STORE = "query-answered";
+    public static final String RATE_STORE = "query-tenant-rate";
+    public static final String TOKENS_STORE = "query-tenant-tokens";
     public static final String LLM_STAGE = "query-llm-stage";
+    public static final String DOCUMENTS_STORE = "documents-ingested";
 
     private QueryTopology() {
     }
 
     /** The ports the stream calls: retrieval, the LLM, the guard before retrieval and the checks after the LLM. */
     public record Ports(Embedder embedder, VectorStore store, LlmClient llm, QueryGuard guard, AnswerChecks checks,
-                        CostEstimator cost, Executor asyncExecutor) {
+                        CostEstimator cost, Executor asyncExecutor, SemanticCache cache) {
+
+        /** Without a semantic cache. */
+        public Ports(Embedder embedder, VectorStore store, LlmClient llm, QueryGuard guard, AnswerChecks checks,
+                     CostEstimator cost, Executor asyncExecutor) {
+            this(embedder, store, llm, guard, checks, cost, asyncExecutor, null);
+        }
+
         public Ports {
             Objects.requireNonNull(embedder, "embedder");
             Objects.requireNonNull(store, "store");
@@ -90,6 +105,16 @@ public final class QueryTopology {
                 Materialized.<String, PromptTemplate, KeyValueStore<Bytes, byte[]>>as(TEMPLATE_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(AvroSerde.of(PromptTemplate.class)));
 
+        if (ports.cache() != null) {
+            // Every instance reads every document change (a global store), so each one's cache goes stale at once.
+            SemanticCache cache = ports.cache();
+            builder.addGlobalStore(
+                    Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DOCUMENTS_STORE), Serdes.String(), Serdes.ByteArray())
+                            .withLoggingDisabled(),
+                    topics.documentIngested(),
+                    Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("documents-ingested-source"),
+                    () -> new DocumentChanges(cache));
+        }
         Capacity capacity = new Capacity(settings.maxInFlight());
         ProcessorSupplier<String, byte[], String, SpecificRecord> stage = new ProcessorSupplier<>() {
             @Override
@@ -101,7 +126,9 @@ public final class QueryTopology {
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IN_FLIGHT_STORE), Serdes.String(), Serdes.ByteArray()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ANSWERED_STORE), Serdes.String(), Serdes.Long()));
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ANSWERED_STORE), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RATE_STORE), Serdes.String(), Serdes.Long()),
+                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOKENS_STORE), Serdes.String(), Serdes.Long()));
             }
         };
 
@@ -123,6 +150,37 @@ public final class QueryTopology {
                                 .withName("dead-letters-sink")), QueryProcessor.DEAD_LETTERS))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /** Keeps the latest outcome per document key and tells the semantic cache which tenant's documents changed. */
+    private static final class DocumentChanges implements org.apache.kafka.streams.processor.api.Processor<String, byte[], Void, Void> {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DocumentChanges.class);
+        private final SemanticCache cache;
+        private KeyValueStore<String, byte[]> store;
+
+        DocumentChanges(SemanticCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+            this.store = context.getStateStore(DOCUMENTS_STORE);
+        }
+
+        @Override
+        public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
+            if (record.key() != null) {
+                store.put(record.key(), record.value());
+            }
+            if (record.value() == null) {
+                return;
+            }
+            try {
+                cache.invalidate(AvroSerde.of(DocumentIngested.class).decode(record.value()).getTenant());
+            } catch (RuntimeException unreadable) {
+                LOG.warn("unreadable document-ingested record {} ignored by the semantic cache: {}", record.key(), unreadable.getMessage());
+            }
+        }
     }
 
     /** Narrows the outcome to its type; keeps the record's headers (dead letters carry their reason there). */

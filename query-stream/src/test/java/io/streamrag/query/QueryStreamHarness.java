@@ -40,10 +40,12 @@ final class QueryStreamHarness implements AutoCloseable {
         values.put("query.application.id", prefix + "app");
         values.put("query.state.dir", stateDir.toString());
         for (String topic : List.of("topic.prompt.template", "topic.query.requested", "topic.answer.generated",
-                "topic.query.dlq", "topic.telemetry")) {
+                "topic.query.dlq", "topic.telemetry", "topic.document.ingested")) {
             values.put(topic, prefix + topic.substring("topic.".length()));
         }
         values.put("topic.partitions", "2");
+        values.put("auth.mode", "off");   // identity and the cache have their own tests; these exercise the stream
+        values.put("cache.enabled", "false");
         values.putAll(overrides);
         ConfigReader reader = new ConfigReader(Settings.of(QueryConfig.KEYS, values));
         this.config = QueryConfig.from(reader);
@@ -67,6 +69,12 @@ final class QueryStreamHarness implements AutoCloseable {
     void send(QueryRequested request) {
         producer.send(new ProducerRecord<>(config.topics().queryRequested(), request.getRequestId(),
                 AvroSerde.of(QueryRequested.class).encode(request)));
+        producer.flush();
+    }
+
+    void sendIngested(io.streamrag.events.DocumentIngested event) {
+        producer.send(new ProducerRecord<>(config.topics().documentIngested(), event.getTenant() + "/" + event.getDocId(),
+                AvroSerde.of(io.streamrag.events.DocumentIngested.class).encode(event)));
         producer.flush();
     }
 

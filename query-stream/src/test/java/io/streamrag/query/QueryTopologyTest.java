@@ -364,6 +364,7 @@ class QueryTopologyTest {
 
         // then: renaming any of these would orphan a changelog
         assertThat(description).contains(QueryTopology.IN_FLIGHT_STORE, QueryTopology.ANSWERED_STORE,
-                QueryTopology.TEMPLATE_STORE, QueryTopology.LLM_STAGE, "query-requests-source");
+                QueryTopology.TEMPLATE_STORE, QueryTopology.LLM_STAGE, "query-requests-source",
+                "query-tenant-rate", "query-tenant-tokens");
     }
 }

@@ -1,0 +1,50 @@
+package io.streamrag.query.governance;
+
+import io.streamrag.events.AnswerStatus;
+import io.streamrag.events.QueryRequested;
+import io.streamrag.query.QueryGuard;
+import io.streamrag.query.guard.InjectionScreen;
+import io.streamrag.query.guard.ScreenVerdict;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The controls before retrieval: the request must prove its tenant ({@link RequestAuthenticator}), and the question
+ * must not be a prompt injection ({@link InjectionScreen}); retrieved chunks go through the same screen (indirect
+ * injection). Each refusal is BLOCKED with the reason and a flag ({@code auth.*}, {@code injection.question}).
+ */
+public final class GovernanceGuard implements QueryGuard {
+
+    private final RequestAuthenticator auth;
+    private final InjectionScreen screen;
+    private final Clock clock;
+
+    public GovernanceGuard(RequestAuthenticator auth, InjectionScreen screen, Clock clock) {
+        this.auth = auth;
+        this.screen = screen;
+        this.clock = clock;
+    }
+
+    @Override
+    public Decision screen(QueryRequested request) {
+        Optional<RequestAuthenticator.Rejection> refused = auth.check(request, clock.millis());
+        if (refused.isPresent()) {
+            return Decision.reject(AnswerStatus.BLOCKED, refused.get().reason(), List.of(refused.get().code()));
+        }
+        if (screen != null) {
+            ScreenVerdict verdict = screen.screen(request.getQuestion());
+            if (verdict.attack()) {
+                return Decision.reject(AnswerStatus.BLOCKED, "prompt injection in the question: " + String.join("; ", verdict.reasons()),
+                        List.of("injection.question"));
+            }
+        }
+        return Decision.allow(request, auth.required() ? List.of("auth.verified") : List.of());
+    }
+
+    @Override
+    public ScreenVerdict screenChunk(String text) {
+        return screen == null ? ScreenVerdict.clean() : screen.screen(text);
+    }
+}
