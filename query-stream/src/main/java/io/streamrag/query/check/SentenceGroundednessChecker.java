@@ -29,12 +29,15 @@ import java.util.regex.Pattern;
  * Citation markers ("[1]", "(source: x)") and lead-ins ("According to the context,", "문맥에 따르면") are removed
  * first; refusals ("the context does not say") are not claims. The answer score is its weakest sentence.
  *
- * <p>One {@code embedAll} call per answer (answer and context sentences together).
+ * <p>At most one {@code embedAll} call per answer: answer sentences found verbatim in the context are not
+ * embedded, and context-sentence vectors are kept in a bounded LRU shared across answers.
  */
 public final class SentenceGroundednessChecker implements GroundednessChecker {
 
     public static final double DEFAULT_THRESHOLD = 0.5;
     static final int MAX_CONTEXT_SENTENCES = 160;
+    /** 4,096 MiniLM vectors take about 6 MB and cover the sentences of a few hundred popular chunks. */
+    public static final int DEFAULT_CACHED_SENTENCES = 4096;
     static final double CAP_HARD = 0.15;
     static final double CAP_ENTITY = 0.35;
     static final double CAP_NEW_CLAUSE = 0.45;
@@ -69,15 +72,30 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
     private static final Pattern PROPER = Pattern.compile(
             "(?<![A-Za-z0-9])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![A-Za-z])");
 
-    private final Embedder embedder;
+    private static final Pattern COUNTED = Pattern.compile(
+            "(?<![\\p{L}\\d.,])(\\d+(?:[.,]\\d+)*)(?:\\s([A-Za-z]{3,})\\b|([가-힣]+))");
+    private static final Pattern RANGE_START = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s?(?:[~–-]|to|or|에서)\\s?$");
+    private static final Pattern KO_PARTICLE_START = Pattern.compile("에|으로|로|까지|부터|이|가|을|를|은|는|의|도|와|과|만|및|또는|보다|처럼");
+    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}.]+|\\.(?!\\d)");
+
+    private final SentenceEmbeddings embeddings;
     private final double threshold;
 
-    public SentenceGroundednessChecker(Embedder embedder, double threshold) {
+    /**
+     * @param embedder        sentence embedder (MiniLM); null to judge on lexical and structural evidence only
+     * @param threshold       support below which a sentence (and so the answer) is unsupported, in (0, 1)
+     * @param cachedSentences how many context-sentence vectors to keep across answers (LRU; 0 = none)
+     */
+    public SentenceGroundednessChecker(Embedder embedder, double threshold, int cachedSentences) {
         if (threshold <= 0 || threshold >= 1) {
             throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
         }
-        this.embedder = embedder;
+        this.embeddings = embedder == null ? null : new SentenceEmbeddings(embedder, cachedSentences);
         this.threshold = threshold;
+    }
+
+    public SentenceGroundednessChecker(Embedder embedder, double threshold) {
+        this(embedder, threshold, DEFAULT_CACHED_SENTENCES);
     }
 
     public SentenceGroundednessChecker(Embedder embedder) {
@@ -150,25 +168,45 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return Lexicon.stems(cleaned).size() + Quantities.extract(cleaned).size() >= 2;
     }
 
-    /** For each claim, its best cosine similarity to a context sentence (0 when there is no embedder or context). */
+    /**
+     * For each claim, its best cosine similarity to a context sentence (0 when there is no embedder or context).
+     * A claim found word for word in the context (case and punctuation aside) has similarity 1 without being
+     * embedded; the rest are embedded with the uncached context sentences in one call.
+     */
     private double[] similarities(List<String> claims, List<String> contextSentences) {
         double[] best = new double[claims.size()];
-        if (embedder == null || claims.isEmpty() || contextSentences.isEmpty()) {
+        if (claims.isEmpty() || contextSentences.isEmpty()) {
+            return best;
+        }
+        String verbatimContext = " " + verbatimForm(String.join(" \n ", contextSentences)) + " ";
+        List<Integer> toEmbed = new ArrayList<>();
+        for (int i = 0; i < claims.size(); i++) {
+            String claim = verbatimForm(claims.get(i));
+            if (!claim.isEmpty() && verbatimContext.contains(" " + claim + " ")) {
+                best[i] = 1.0;
+            } else {
+                toEmbed.add(i);
+            }
+        }
+        if (embeddings == null || toEmbed.isEmpty()) {
             return best;
         }
         List<String> context = contextSentences.size() > MAX_CONTEXT_SENTENCES
                 ? contextSentences.subList(0, MAX_CONTEXT_SENTENCES) : contextSentences;
-        List<String> all = new ArrayList<>(claims);
-        all.addAll(context);
-        List<float[]> vectors = embedder.embedAll(all);
-        for (int i = 0; i < claims.size(); i++) {
+        List<float[]> vectors = embeddings.embed(toEmbed.stream().map(claims::get).toList(), context);
+        for (int k = 0; k < toEmbed.size(); k++) {
             double max = 0;
             for (int j = 0; j < context.size(); j++) {
-                max = Math.max(max, Vectors.dot(vectors.get(i), vectors.get(claims.size() + j)));
+                max = Math.max(max, Vectors.dot(vectors.get(k), vectors.get(toEmbed.size() + j)));
             }
-            best[i] = max;
+            best[toEmbed.get(k)] = max;
         }
         return best;
+    }
+
+    /** Lower case words and numbers separated by single spaces: "Refunds, within 30 days." -> "refunds within 30 days". */
+    static String verbatimForm(String text) {
+        return NON_WORD.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 
     private GroundednessReport.SentenceSupport score(String original, String sentence, double similarity, Context context) {
@@ -205,6 +243,11 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         if (swapped.isPresent()) {
             cap = Math.min(cap, CAP_HARD);
             reasons.add(swapped.get());
+        }
+        Optional<String> counted = countedThingProblem(sentence, context);
+        if (counted.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(counted.get());
         }
         Optional<String> rate = rateProblem(sentence, context);
         if (rate.isPresent()) {
@@ -327,6 +370,59 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A number put on a thing the context counts with other numbers: "12 tablets" where the context says
+     * "8 tablets" and uses 12 only for something else ("under 12 years"). Both sides must disagree, so a number
+     * merely followed by another word ("version 3.2 drops ...") is no evidence.
+     */
+    private static Optional<String> countedThingProblem(String sentence, Context context) {
+        for (Map.Entry<String, String> counted : countedThings(sentence)) {
+            Set<String> thingsOfNumber = context.thingsByNumber.getOrDefault(counted.getKey(), Set.of());
+            Set<String> numbersOfThing = context.numbersByThing.getOrDefault(counted.getValue(), Set.of());
+            if (!thingsOfNumber.isEmpty() && !thingsOfNumber.contains(counted.getValue())
+                    && !numbersOfThing.isEmpty() && !numbersOfThing.contains(counted.getKey())) {
+                return Optional.of("\"" + counted.getKey() + " " + counted.getValue() + "\" where the context counts it as "
+                        + String.join(", ", numbersOfThing));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * (number, counted word) pairs without a measurement unit: "12 tablets" -> (12, tablet), "8정을" -> (8, 정).
+     * Korean counters are the first syllable attached to the digits, unless it is a particle ("3.2에서").
+     */
+    static List<Map.Entry<String, String>> countedThings(String text) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        Matcher m = COUNTED.matcher(text);
+        while (m.find()) {
+            String number = m.group(1).replace(",", "");
+            String thing;
+            if (m.group(2) != null) {
+                List<String> stems = Lexicon.stems(m.group(2));
+                if (stems.isEmpty()) {
+                    continue;
+                }
+                thing = stems.getFirst();
+            } else {
+                String attached = m.group(3);
+                if (KO_PARTICLE_START.matcher(attached).lookingAt() || attached.startsWith("당", 1)) {
+                    continue; // "3.2에서" counts nothing; "1명당" is a rate
+                }
+                thing = attached.substring(0, 1);
+            }
+            Matcher range = RANGE_START.matcher(text.substring(0, m.start()));
+            if (range.find()) {
+                out.add(Map.entry(range.group(1), thing)); // "1~2정": both ends count tablets
+            }
+            boolean measured = Quantities.extract(m.group()).stream().anyMatch(q -> q.unit() != null);
+            if (!measured) {
+                out.add(Map.entry(number, thing));
+            }
+        }
+        return out;
     }
 
     /** "per week" where the context says "per day": a rate in a period the context never uses. */
@@ -471,6 +567,8 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         final List<List<String>> words = new ArrayList<>();
         /** Units of the context's name-like words: capitalised words and Korean nouns followed by a particle. */
         final Set<String> names = new HashSet<>();
+        final Map<String, Set<String>> thingsByNumber = new HashMap<>();
+        final Map<String, Set<String>> numbersByThing = new HashMap<>();
         final String lowerText;
         final String compactText;
 
@@ -480,6 +578,10 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             compactText = text.replaceAll("\\s+", "");
             units.addAll(SentenceGroundednessChecker.units(text));
             quantities.addAll(Quantities.extractAll(text));
+            for (Map.Entry<String, String> counted : countedThings(text)) {
+                thingsByNumber.computeIfAbsent(counted.getKey(), k -> new HashSet<>()).add(counted.getValue());
+                numbersByThing.computeIfAbsent(counted.getValue(), k -> new HashSet<>()).add(counted.getKey());
+            }
             for (String sentence : sentences) {
                 for (String clause : POLARITY_CLAUSE.split(sentence)) {
                     clauses.add(clause);
