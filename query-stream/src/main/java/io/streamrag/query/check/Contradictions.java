@@ -53,7 +53,9 @@ final class Contradictions {
             en("includ\\w*|ship\\w*|contain\\w*|keep\\w*|kept|retain\\w*|add\\w*", "remov\\w*|delet\\w*|dropp\\w*|discontinu\\w*|deprecat\\w*"),
             en("strengthen\\w*|stronger|strong", "weaken\\w*|weaker|weak"),
             // Scope: a universal claim against a restricted one ("every fare" vs "only Flex fares", "up to 5 days").
-            en("(?:all|every|everyone|anyone|everybody|unlimited)\\b|as (?:often|many|much) as", "only|exclusively|solely|up to|at most|limited to|restricted to"),
+            en("(?:all|everyone|anyone|everybody|unlimited)\\b|as (?:often|many|much) as"
+                    // "every 4 hours", "every month" state a frequency, not a scope
+                    + "|every\\b(?!\\s+(?:\\d|other|few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|day|week|month|year|hour|minute|night|time|morning|evening)\\b)", "only|exclusively|solely|up to|at most|limited to|restricted to"),
             en("before|earlier|prior to|within", "after|later|beyond"),
             en("enabl\\w*", "disabl\\w*"),
             en("requir\\w*|mandatory|compulsory", "optional"),

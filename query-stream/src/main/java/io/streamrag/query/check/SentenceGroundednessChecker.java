@@ -378,7 +378,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
      * merely followed by another word ("version 3.2 drops ...") is no evidence.
      */
     private static Optional<String> countedThingProblem(String sentence, Context context) {
-        for (Map.Entry<String, String> counted : countedThings(sentence)) {
+        for (Map.Entry<String, String> counted : countedThings(sentence, false)) {
             Set<String> thingsOfNumber = context.thingsByNumber.getOrDefault(counted.getKey(), Set.of());
             Set<String> numbersOfThing = context.numbersByThing.getOrDefault(counted.getValue(), Set.of());
             if (!thingsOfNumber.isEmpty() && !thingsOfNumber.contains(counted.getValue())
@@ -391,10 +391,11 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
     }
 
     /**
-     * (number, counted word) pairs without a measurement unit: "12 tablets" -> (12, tablet), "8정을" -> (8, 정).
+     * (number, counted word) pairs, with or without a measurement unit: "12 tablets" -> (12, tablet), "8정을" -> (8, 정).
+     * The context's measured pairs ("12 years") tell what a number is used for; the answer's are left to the unit check.
      * Korean counters are the first syllable attached to the digits, unless it is a particle ("3.2에서").
      */
-    static List<Map.Entry<String, String>> countedThings(String text) {
+    static List<Map.Entry<String, String>> countedThings(String text, boolean withMeasured) {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         Matcher m = COUNTED.matcher(text);
         while (m.find()) {
@@ -418,7 +419,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                 out.add(Map.entry(range.group(1), thing)); // "1~2정": both ends count tablets
             }
             boolean measured = Quantities.extract(m.group()).stream().anyMatch(q -> q.unit() != null);
-            if (!measured) {
+            if (withMeasured || !measured) {
                 out.add(Map.entry(number, thing));
             }
         }
@@ -578,7 +579,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             compactText = text.replaceAll("\\s+", "");
             units.addAll(SentenceGroundednessChecker.units(text));
             quantities.addAll(Quantities.extractAll(text));
-            for (Map.Entry<String, String> counted : countedThings(text)) {
+            for (Map.Entry<String, String> counted : countedThings(text, true)) {
                 thingsByNumber.computeIfAbsent(counted.getKey(), k -> new HashSet<>()).add(counted.getValue());
                 numbersByThing.computeIfAbsent(counted.getValue(), k -> new HashSet<>()).add(counted.getKey());
             }
