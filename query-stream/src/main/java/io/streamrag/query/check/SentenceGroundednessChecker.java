@@ -73,7 +73,10 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             "(?<![A-Za-z0-9])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![A-Za-z])");
 
     private static final Pattern COUNTED = Pattern.compile(
-            "(?<![\\p{L}\\d.,])(\\d+(?:[.,]\\d+)*)(?:\\s([A-Za-z]{3,})\\b|([가-힣]+))");
+            "(?<![\\p{L}\\d.,])(\\d+(?:[.,]\\d+)*|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\b)"
+                    + "(?:\\s([A-Za-z]{3,})\\b|(?<=\\d)([가-힣]+)|(?<=\\d)([A-Za-z]{1,4})(?![A-Za-z]))");
+    private static final List<String> NUMBER_WORDS = List.of("two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "ten", "eleven", "twelve");
     private static final Pattern RANGE_START = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s?(?:[~–-]|to|or|에서)\\s?$");
     private static final Pattern KO_PARTICLE_START = Pattern.compile("에|으로|로|까지|부터|이|가|을|를|은|는|의|도|와|과|만|및|또는|보다|처럼");
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}.]+|\\.(?!\\d)");
@@ -400,6 +403,10 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         Matcher m = COUNTED.matcher(text);
         while (m.find()) {
             String number = m.group(1).replace(",", "");
+            int word = NUMBER_WORDS.indexOf(number.toLowerCase(Locale.ROOT));
+            if (word >= 0) {
+                number = Integer.toString(word + 2);
+            }
             String thing;
             if (m.group(2) != null) {
                 List<String> stems = Lexicon.stems(m.group(2));
@@ -407,6 +414,8 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     continue;
                 }
                 thing = stems.getFirst();
+            } else if (m.group(4) != null) {
+                thing = m.group(4).toLowerCase(Locale.ROOT); // "300km": a unit written next to the digits
             } else {
                 String attached = m.group(3);
                 if (KO_PARTICLE_START.matcher(attached).lookingAt() || attached.startsWith("당", 1)) {
