@@ -442,8 +442,19 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             return Optional.empty();
         }
         List<String> foreign = rates.stream().filter(r -> !context.rates.contains(r)).toList();
-        return foreign.isEmpty() ? Optional.empty()
-                : Optional.of("rate per " + String.join(", ", foreign) + " where the context says per " + String.join(", ", context.rates));
+        if (!foreign.isEmpty()) {
+            return Optional.of("rate per " + String.join(", ", foreign) + " where the context says per " + String.join(", ", context.rates));
+        }
+        // The context may use both periods, but for different figures: "3.1% per year, credited monthly".
+        for (Map.Entry<Double, Set<String>> bound : Rates.byNumber(sentence).entrySet()) {
+            Set<String> periods = context.ratesByNumber.getOrDefault(bound.getKey(), Set.of());
+            for (String period : bound.getValue()) {
+                if (!periods.isEmpty() && !periods.contains(period)) {
+                    return Optional.of("rate per " + period + " where the context gives that figure per " + String.join(", ", periods));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -578,6 +589,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         /** Units of the context's name-like words: capitalised words and Korean nouns followed by a particle. */
         final Set<String> names = new HashSet<>();
         final Map<String, Set<String>> thingsByNumber = new HashMap<>();
+        final Map<Double, Set<String>> ratesByNumber = new HashMap<>();
         final Map<String, Set<String>> numbersByThing = new HashMap<>();
         final String lowerText;
         final String compactText;
@@ -598,6 +610,8 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     clausePolarityFree.add(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause)));
                 }
                 rates.addAll(Rates.extract(sentence));
+                Rates.byNumber(sentence).forEach((number, periods) ->
+                        ratesByNumber.computeIfAbsent(number, k -> new LinkedHashSet<>()).addAll(periods));
                 neighbours.add(Neighbours.around(sentence, 3));
                 List<String> tokens = Neighbours.words(sentence);
                 words.add(tokens);
