@@ -79,6 +79,8 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             "ten", "eleven", "twelve");
     private static final Pattern RANGE_START = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s?(?:[~–-]|to|or|에서)\\s?$");
     private static final Pattern KO_PARTICLE_START = Pattern.compile("에|으로|로|까지|부터|이|가|을|를|은|는|의|도|와|과|만|및|또는|보다|처럼");
+    private static final Pattern NOUN_PHRASE_START = Pattern.compile(
+            "the|a|an|of|on|in|at|from|to|into|onto|by|with|for|near|via|toward|towards|through");
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}.]+|\\.(?!\\d)");
 
     private final SentenceEmbeddings embeddings;
@@ -241,6 +243,11 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         if (substituted.isPresent()) {
             cap = Math.min(cap, CAP_ENTITY);
             reasons.add(substituted.get());
+        }
+        Optional<String> phrase = substitutedPhrase(sentence, context);
+        if (phrase.isPresent() && substituted.isEmpty()) {
+            cap = Math.min(cap, CAP_ENTITY);
+            reasons.add(phrase.get());
         }
         Optional<String> swapped = swappedAroundNumber(sentence, context);
         if (swapped.isPresent()) {
@@ -519,6 +526,130 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * One to three new words standing where a context sentence has other words between the same neighbours
+     * ("within 30 days of departure" against "within 30 days of returning home", "루프탑 테라스에서 오전" against
+     * "로비 레스토랑에서 오전"): a replaced place, time or thing. When both neighbours are function words, the rest
+     * of the sentence must be fully found in that context sentence.
+     */
+    private static Optional<String> substitutedPhrase(String sentence, Context context) {
+        List<String> words = Neighbours.words(sentence);
+        List<String> keys = words.stream().map(SentenceGroundednessChecker::wordKey).toList();
+        for (int i = 0; i < words.size(); i++) {
+            if (!novel(words.get(i), context)) {
+                continue;
+            }
+            int j = i;
+            while (j + 1 < words.size() && novel(words.get(j + 1), context)) {
+                j++;
+            }
+            if (j - i >= 3 || (i == 0 && j + 1 == words.size())) {
+                i = j;
+                continue;
+            }
+            String left = i > 0 ? keys.get(i - 1) : null;
+            String right = j + 1 < words.size() ? keys.get(j + 1) : null;
+            // Only noun phrases: after an article or preposition in English, ending in a noun particle in Korean.
+            // Predicates are reworded all the time ("keeps" for "stores") and say nothing here.
+            String last = words.get(j);
+            Matcher particle = KO_PARTICLE_WORD.matcher(last);
+            boolean korean = Lexicon.isHangul(last);
+            if (korean ? !particle.matches() || !koreanNounPhrase(words.subList(i, j + 1))
+                    : left == null || !NOUN_PHRASE_START.matcher(left).matches()) {
+                i = j;
+                continue;
+            }
+            String particleGroup = korean ? particleGroup(particle.group(2)) : null;
+            boolean strongAnchor = isContent(left) || isContent(right);
+            Set<String> rest = new HashSet<>();
+            for (int k = 0; k < words.size(); k++) {
+                if (k < i || k > j) {
+                    rest.addAll(units(words.get(k)));
+                }
+            }
+            for (List<String> contextWords : context.words) {
+                List<String> contextKeys = contextWords.stream().map(SentenceGroundednessChecker::wordKey).toList();
+                Optional<String> replaced = replacedSpan(contextWords, contextKeys, left, right, keys, particleGroup);
+                if (replaced.isPresent() && (strongAnchor || units(String.join(" ", contextWords)).containsAll(rest))) {
+                    return Optional.of("\"" + String.join(" ", words.subList(i, j + 1)) + "\" where the context says \""
+                            + replaced.get() + "\"");
+                }
+            }
+            i = j;
+        }
+        return Optional.empty();
+    }
+
+    /** The 1-3 words of a context sentence between {@code left} and {@code right} (null = sentence edge), if new to the answer. */
+    private static Optional<String> replacedSpan(List<String> words, List<String> keys, String left, String right, List<String> answerKeys,
+                                                 String particleGroup) {
+        for (int p = left == null ? 0 : 1; p < words.size(); p++) {
+            if (left != null && !keys.get(p - 1).equals(left)) {
+                continue;
+            }
+            for (int q = p; q < Math.min(words.size(), p + 3); q++) {
+                boolean rightEdge = right == null ? q + 1 == words.size() : q + 1 < words.size() && keys.get(q + 1).equals(right);
+                if (!rightEdge) {
+                    continue;
+                }
+                if (particleGroup != null) {
+                    Matcher particle = KO_PARTICLE_WORD.matcher(words.get(q));
+                    if (!particle.matches() || !particleGroup(particle.group(2)).equals(particleGroup)) {
+                        continue;
+                    }
+                }
+                if (particleGroup != null && !koreanNounPhrase(words.subList(p, q + 1))) {
+                    continue;
+                }
+                List<String> span = keys.subList(p, q + 1);
+                if (span.stream().anyMatch(k -> k.chars().anyMatch(Character::isDigit))) {
+                    continue;
+                }
+                boolean newContent = span.stream().anyMatch(k -> isContent(k) && !answerKeys.contains(k));
+                if (newContent && span.stream().noneMatch(answerKeys::contains)) {
+                    return Optional.of(String.join(" ", words.subList(p, q + 1)));
+                }
+            }
+            if (left == null) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Words that read as nouns: no adnominal verb form ("먹는", "있는", "섭취하는") and no one-syllable stem before a
+     * particle ("명의"), which is usually a counter or a verb.
+     */
+    private static boolean koreanNounPhrase(List<String> words) {
+        for (String word : words) {
+            Matcher particle = KO_PARTICLE_WORD.matcher(word);
+            String stem = particle.matches() ? particle.group(1) : word;
+            if (stem.length() < 2 || stem.matches(".*(?:하|되|있|없|했|였|된|한)") || word.matches(".*[을를]?(?:하|되|있|없)는")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A content word of the answer that shares nothing with the context. */
+    private static boolean novel(String word, Context context) {
+        if (word.chars().anyMatch(Character::isDigit)) {
+            return false;
+        }
+        Set<String> units = units(word);
+        return !units.isEmpty() && units.stream().noneMatch(context.units::contains);
+    }
+
+    private static boolean isContent(String key) {
+        return key != null && (key.chars().anyMatch(Character::isDigit) || !Lexicon.stems(key).isEmpty());
+    }
+
+    private static String wordKey(String word) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        return Lexicon.isHangul(lower) ? Lexicon.koreanStem(lower) : Lexicon.englishStem(lower);
     }
 
     private static String particleGroup(String particle) {
