@@ -183,4 +183,34 @@ class SentenceGroundednessCheckerTest {
         assertThat(en.hallucinated()).as(en.toString()).isTrue();
         assertThat(ko.hallucinated()).as(ko.toString()).isTrue();
     }
+
+    @Test
+    void shouldFlagAFigureGivenPerAnotherPeriod_whenTheContextUsesBothPeriods() {
+        // given
+        List<String> deposit = List.of("The deposit earns 2.4% per year, and interest is paid out monthly.");
+
+        // when
+        GroundednessReport wrong = checker.check("The deposit earns 2.4% per month.", deposit);
+        GroundednessReport right = checker.check("Interest of 2.4% a year is paid out every month.", deposit);
+
+        // then
+        assertThat(wrong.hallucinated()).as(wrong.toString()).isTrue();
+        assertThat(right.hallucinated()).as(right.toString()).isFalse();
+    }
+
+    @Test
+    void shouldFlagANounPhraseReplacedBetweenTheSameNeighbours_butNotARewordedPredicate() {
+        // given
+        List<String> museum = List.of("Guided tours start at the main entrance at 10 am.", "오디오 가이드는 안내 데스크에서 빌릴 수 있습니다.");
+
+        // when
+        GroundednessReport en = checker.check("Guided tours start at the gift shop at 10 am.", museum);
+        GroundednessReport ko = checker.check("오디오 가이드는 기념품 가게에서 빌릴 수 있습니다.", museum);
+        GroundednessReport reworded = checker.check("Guided tours begin at the main entrance at 10 am.", museum);
+
+        // then
+        assertThat(en.hallucinated()).as(en.toString()).isTrue();
+        assertThat(ko.hallucinated()).as(ko.toString()).isTrue();
+        assertThat(reworded.hallucinated()).as(reworded.toString()).isFalse();
+    }
 }
