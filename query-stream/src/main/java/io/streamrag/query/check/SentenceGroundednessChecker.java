@@ -64,7 +64,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             ";|,?\\s+(?:but|however|whereas|while|although|though|yet|without)\\s+|,\\s+(?=(?:but )?not\\s)|(?<=[가-힣])(?:지만|는데|으나|반면(?:에)?)[,\\s]|(?:하지만|그러나|반면에?)\\s|(?<=않고)\\s");
     /** Clause boundaries for finding an added claim: contrasts plus "and"-joined statements. */
     private static final Pattern CLAIM_CLAUSE = Pattern.compile(CLAUSE.pattern()
-            + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|\\s(?:또한|그리고)\\s");
+            + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|(?<=[가-힣](?:이며|하며|되며|으며|이고|하고|되고))\\s|\\s(?:또한|그리고)\\s");
     /** Clause boundaries for polarity: contrasts, and coordinated predicates ("..., and may not ..."). */
     private static final Pattern POLARITY_CLAUSE = Pattern.compile(CLAUSE.pattern()
             + "|,\\s*and\\s+|\\s+and\\s+(?=(?:may|must|can|cannot|should|will|is|are|was|were|does|do|did|has|have)\\b)|(?<=[가-힣][며고]),?\\s");
