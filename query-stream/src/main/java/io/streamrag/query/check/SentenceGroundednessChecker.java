@@ -244,6 +244,13 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             cap = Math.min(cap, CAP_ENTITY);
             reasons.add(substituted.get());
         }
+        if (substituted.isEmpty()) {
+            substituted = koreanRoleSwap(sentence, context);
+            if (substituted.isPresent()) {
+                cap = Math.min(cap, CAP_ENTITY);
+                reasons.add(substituted.get());
+            }
+        }
         Optional<String> phrase = substitutedPhrase(sentence, context);
         if (phrase.isPresent() && substituted.isEmpty()) {
             cap = Math.min(cap, CAP_ENTITY);
@@ -614,6 +621,42 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             }
             if (left == null) {
                 break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A new Korean noun in the role (same particle) of a context noun the answer leaves out, in a sentence whose
+     * other words all come from that context sentence ("포르투에서 ... 열립니다" against "... 리스본에서 열립니다"),
+     * wherever it stands in the sentence.
+     */
+    private static Optional<String> koreanRoleSwap(String sentence, Context context) {
+        List<String> words = Neighbours.words(sentence);
+        String compactAnswer = sentence.replaceAll("\\s+", "");
+        for (int i = 0; i < words.size(); i++) {
+            Matcher m = KO_PARTICLE_WORD.matcher(words.get(i));
+            if (!m.matches() || !novel(words.get(i), context) || !koreanNounPhrase(List.of(words.get(i)))) {
+                continue;
+            }
+            String role = particleGroup(m.group(2));
+            Set<String> rest = new HashSet<>();
+            for (int k = 0; k < words.size(); k++) {
+                if (k != i) {
+                    rest.addAll(units(words.get(k)));
+                }
+            }
+            for (List<String> contextWords : context.words) {
+                if (!units(String.join(" ", contextWords)).containsAll(rest)) {
+                    continue;
+                }
+                for (String word : contextWords) {
+                    Matcher c = KO_PARTICLE_WORD.matcher(word);
+                    if (c.matches() && particleGroup(c.group(2)).equals(role) && !compactAnswer.contains(c.group(1))
+                            && koreanNounPhrase(List.of(word))) {
+                        return Optional.of("\"" + m.group(1) + "\" where the context says \"" + c.group(1) + "\"");
+                    }
+                }
             }
         }
         return Optional.empty();
