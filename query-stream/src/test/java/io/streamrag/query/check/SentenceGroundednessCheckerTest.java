@@ -213,4 +213,18 @@ class SentenceGroundednessCheckerTest {
         assertThat(ko.hallucinated()).as(ko.toString()).isTrue();
         assertThat(reworded.hallucinated()).as(reworded.toString()).isFalse();
     }
+
+    @Test
+    void shouldFlagAKoreanNounInTheRoleOfAnother_whereverItStands() {
+        // given
+        List<String> festival = List.of("축제는 10월 3일부터 5일까지 전주에서 열립니다.");
+
+        // when
+        GroundednessReport swapped = checker.check("축제는 광주에서 10월 3일부터 5일까지 열립니다.", festival);
+        GroundednessReport restated = checker.check("축제는 전주에서 10월 3일부터 5일까지 열립니다.", festival);
+
+        // then
+        assertThat(swapped.hallucinated()).as(swapped.toString()).isTrue();
+        assertThat(restated.hallucinated()).as(restated.toString()).isFalse();
+    }
 }
