@@ -57,6 +57,8 @@ final class Contradictions {
                     // "every 4 hours", "every month" state a frequency, not a scope
                     + "|every\\b(?!\\s+(?:\\d|other|few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|day|week|month|year|hour|minute|night|time|morning|evening)\\b)", "only|exclusively|solely|up to|at most|limited to|restricted to"),
             en("before|earlier|prior to|within", "after|later|beyond"),
+            // An unbounded count against a bounded one: "as often as you like" vs "twice", "무제한" vs "두 번".
+            en("unlimited|as (?:often|many|much) as|any number of|no limit", "once|twice|\\d+ times|(?:two|three|four|five|ten) times"),
             en("enabl\\w*", "disabl\\w*"),
             en("requir\\w*|mandatory|compulsory", "optional"),
             en("free(?! of)|unpaid", "paid|charg\\w*|fee"),
@@ -77,6 +79,7 @@ final class Contradictions {
             ko("최대|최고|넘", "최소|최저|제한"),
             ko("튼튼|강해|강한|강화", "약해|약한|약화"),
             ko("모든|모두|누구나|전부|전체|항상|언제나|무제한|제한 없이", "(?<=[가-힣])(?<![십백천])만(?=\\s|$|[을를이가은는의])|에게만|에서만|에만|오직|단지|뿐|한해|한하여|한정|최대"),
+            ko("무제한|제한 없이|얼마든지|횟수에 관계없이|횟수 제한 없", "(?<![가-힣])(?:한|두|세|네|다섯) ?번|\\d+ ?(?:회|번)(?![가-힣])"),
             ko("개장|개관|운영|영업|진료", "휴관|휴무|휴진|휴업|폐장|폐관|휴장"),
             ko("무료", "유료"),
             ko("성공", "실패"),

@@ -67,7 +67,10 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|(?<=[가-힣](?:이며|하며|되며|으며|이고|하고|되고))\\s|\\s(?:또한|그리고)\\s");
     /** Clause boundaries for polarity: contrasts, and coordinated predicates ("..., and may not ..."). */
     private static final Pattern POLARITY_CLAUSE = Pattern.compile(CLAUSE.pattern()
-            + "|,\\s*and\\s+|\\s+and\\s+(?=(?:may|must|can|cannot|should|will|is|are|was|were|does|do|did|has|have)\\b)|(?<=[가-힣][며고]),?\\s");
+            + "|,\\s*and\\s+|\\s+and\\s+(?=(?:may|must|can|cannot|should|will|is|are|was|were|does|do|did|has|have)\\b)"
+            // a coordinated predicate that carries polarity: "adds dark mode and removes support for ..."
+            + "|\\s+and\\s+(?=(?:add|remov|delet|drop|includ|exclud|increas|decreas|rais|lower|allow|prohibit|enabl|disabl|extend|shorten)\\w*\\b)"
+            + "|(?<=[가-힣][며고]),?\\s");
     private static final Pattern KO_PARTICLE_WORD = Pattern.compile("^([가-힣]+?)(에서|에게|으로|이|가|은|는|을|를|에|로|와|과|의|도)$");
     private static final Pattern PROPER = Pattern.compile(
             "(?<![A-Za-z0-9])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![A-Za-z])");
