@@ -227,4 +227,30 @@ class SentenceGroundednessCheckerTest {
         assertThat(swapped.hallucinated()).as(swapped.toString()).isTrue();
         assertThat(restated.hallucinated()).as(restated.toString()).isFalse();
     }
+
+    @Test
+    void shouldFlagTheOppositeAction_whenTheContextClauseCoordinatesBoth() {
+        // given
+        List<String> notes = List.of("The 5.0 update adds offline maps and removes the legacy export format.");
+
+        // when
+        GroundednessReport flipped = checker.check("The 5.0 update adds the legacy export format.", notes);
+        GroundednessReport restated = checker.check("Version 5.0 drops the legacy export format and brings offline maps.", notes);
+
+        // then
+        assertThat(flipped.hallucinated()).as(flipped.toString()).isTrue();
+        assertThat(restated.hallucinated()).as(restated.toString()).isFalse();
+    }
+
+    @Test
+    void shouldFlagAnUnboundedClaim_whereTheContextGivesACount() {
+        // when
+        GroundednessReport en = checker.check("Additional drivers can be registered as often as you like.",
+                List.of("A booking can be changed twice, and additional drivers can be registered once."));
+        GroundednessReport ko = checker.check("예약은 무제한으로 변경할 수 있습니다.", List.of("예약은 두 번까지 변경할 수 있습니다."));
+
+        // then
+        assertThat(en.hallucinated()).as(en.toString()).isTrue();
+        assertThat(ko.hallucinated()).as(ko.toString()).isTrue();
+    }
 }
