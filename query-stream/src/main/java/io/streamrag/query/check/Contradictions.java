@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * Polarity checks between an answer clause and the context clause it restates: one is negated and the other is
- * not (not/never/no/n't; 않/안/못/없/아니), or they use opposite terms (increase/decrease, 허용/금지).
+ * not (not/never/no/n't; 않/안/못/없/아니; -지 마십시오; or a word that denies by its meaning: excluded, 금지), or
+ * they use opposite terms (increase/decrease, 추가/중단) or scopes (all/only, 모든/-만). Negated limits ("not more
+ * than 8", "넘지 않는") are read as the limit they state.
  */
 final class Contradictions {
 
@@ -40,8 +42,7 @@ final class Contradictions {
             "않|지\\s?마(?:십시오|세요|시오|라|십)|지\\s?말(?:아|고|것)|(?<![가-힣])안\\s|(?<![가-힣])못\\s|못하|못했|못합|없|아니|아닌|아닙|불가|미지원|미포함|미적용|미제공|불변|불필요|피해야|피하(?:세요|십시오|는|고|라)");
     /** A Korean predicate carrying the negation ("않습니다", "없는"): dropped whole when comparing content. */
     private static final Pattern KO_NEGATED_WORD = Pattern.compile("[가-힣]*(?:않|없|못하|못했|못합|아니|아닌|아닙)[가-힣]*");
-    private static final Pattern KO_NOT_A_NEGATION = Pattern.compile(
-            "관계없이|상관없이|빠짐없이|끊임없이|틀림없이|아니라|없이");
+    private static final Pattern KO_NOT_A_NEGATION = Pattern.compile("관계없이|상관없이|빠짐없이|끊임없이|틀림없이|아니라|없이");
 
     private record Opposites(Pattern a, Pattern b) {
     }

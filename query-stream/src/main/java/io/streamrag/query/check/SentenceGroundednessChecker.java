@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * <p>Support of a sentence = a blend of (a) the best cosine similarity to a context sentence (MiniLM; weighted
  * down for Korean, where MiniLM barely separates sentences) and (b) lexical coverage: the share of the sentence's
  * English content stems and Korean stem bigrams found in the context. Hard evidence then caps the support:
- * a number or amount absent from the context, a known value in the wrong unit, a negation or opposite term
- * against the context clause the sentence restates, and English proper nouns/acronyms absent from the context.
+ * a number or amount absent from the context, a known value in the wrong unit, on the wrong counted thing or per
+ * the wrong period, a negation, opposite term or scope change against the context clause the sentence restates,
+ * English proper nouns/acronyms absent from the context, a replaced noun phrase, and an added clause.
  * Citation markers ("[1]", "(source: x)") and lead-ins ("According to the context,", "문맥에 따르면") are removed
  * first; refusals ("the context does not say") are not claims. The answer score is its weakest sentence.
  *
