@@ -580,10 +580,9 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     rest.addAll(units(words.get(k)));
                 }
             }
-            for (List<String> contextWords : context.words) {
-                List<String> contextKeys = contextWords.stream().map(SentenceGroundednessChecker::wordKey).toList();
-                Optional<String> replaced = replacedSpan(contextWords, contextKeys, left, right, keys, particleGroup);
-                if (replaced.isPresent() && (strongAnchor || units(String.join(" ", contextWords)).containsAll(rest))) {
+            for (int c = 0; c < context.words.size(); c++) {
+                Optional<String> replaced = replacedSpan(context.words.get(c), context.wordKeys.get(c), left, right, keys, particleGroup);
+                if (replaced.isPresent() && (strongAnchor || context.sentenceUnits.get(c).containsAll(rest))) {
                     return Optional.of("\"" + String.join(" ", words.subList(i, j + 1)) + "\" where the context says \""
                             + replaced.get() + "\"");
                 }
@@ -650,11 +649,11 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                     rest.addAll(units(words.get(k)));
                 }
             }
-            for (List<String> contextWords : context.words) {
-                if (!units(String.join(" ", contextWords)).containsAll(rest)) {
+            for (int at = 0; at < context.words.size(); at++) {
+                if (!context.sentenceUnits.get(at).containsAll(rest)) {
                     continue;
                 }
-                for (String word : contextWords) {
+                for (String word : context.words.get(at)) {
                     Matcher c = KO_PARTICLE_WORD.matcher(word);
                     if (c.matches() && particleGroup(c.group(2)).equals(role) && !compactAnswer.contains(c.group(1))
                             && koreanNounPhrase(List.of(word))) {
@@ -764,6 +763,9 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         final Set<String> rates = new LinkedHashSet<>();
         final List<Map<String, Set<String>>> neighbours = new ArrayList<>();
         final List<List<String>> words = new ArrayList<>();
+        /** Per sentence: the words' comparison keys and the sentence's units, read once per answer. */
+        final List<List<String>> wordKeys = new ArrayList<>();
+        final List<Set<String>> sentenceUnits = new ArrayList<>();
         /** Units of the context's name-like words: capitalised words and Korean nouns followed by a particle. */
         final Set<String> names = new HashSet<>();
         final Map<String, Set<String>> thingsByNumber = new HashMap<>();
@@ -793,6 +795,8 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                 neighbours.add(Neighbours.around(sentence, 3));
                 List<String> tokens = Neighbours.words(sentence);
                 words.add(tokens);
+                wordKeys.add(tokens.stream().map(SentenceGroundednessChecker::wordKey).toList());
+                sentenceUnits.add(SentenceGroundednessChecker.units(String.join(" ", tokens)));
                 for (String token : tokens) {
                     Matcher particle = KO_PARTICLE_WORD.matcher(token);
                     if (particle.matches()) {
