@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * Polarity checks between an answer clause and the context clause it restates: one is negated and the other is
- * not (not/never/no/n't; 않/안/못/없/아니), or they use opposite terms (increase/decrease, 허용/금지).
+ * not (not/never/no/n't; 않/안/못/없/아니; -지 마십시오; or a word that denies by its meaning: excluded, 금지), or
+ * they use opposite terms (increase/decrease, 추가/중단) or scopes (all/only, 모든/-만). Negated limits ("not more
+ * than 8", "넘지 않는") are read as the limit they state.
  */
 final class Contradictions {
 
@@ -14,12 +16,30 @@ final class Contradictions {
             "(?i)\\b(?:not|no|never|none|nothing|nobody|neither|nor|cannot|avoid|refrain|unable)\\b|n[’']t\\b"
                     // words negated by a prefix: immutable, unavailable, unsupported, non-refundable
                     + "|\\b(?:un|im|in|ir|non-?)[a-z]{3,}(?:able|ible)\\b|\\bun[a-z]{3,}ed\\b");
-    private static final Pattern EN_NOT_A_NEGATION = Pattern.compile("(?i)\\bnot only\\b|\\bno (?:later|more|less|fewer) than\\b|\\bno matter\\b");
+    private static final Pattern EN_NOT_A_NEGATION = Pattern.compile("(?i)\\bnot only\\b|\\bno matter\\b");
+    /**
+     * Negations that state a limit, not a denial, read as the limit they state: "do not take more than 8" =
+     * "no more than 8" = "at most 8"; "100ml를 넘지 않는" = "100ml 이하".
+     */
+    private static final Pattern EN_LIMIT = Pattern.compile(
+            "(?i)\\b(?:(?:not|n[’']t|never)\\s+(?:[a-z]+\\s+){0,3}?|no\\s+)(?:more|longer|later) than\\b"
+                    + "|\\b(?:not|n[’']t|never)\\s+(?:to\\s+)?(?:exceed|surpass|go beyond)\\w*");
+    private static final Pattern EN_FLOOR = Pattern.compile(
+            "(?i)\\b(?:(?:not|n[’']t|never)\\s+(?:[a-z]+\\s+){0,3}?|no\\s+)(?:less|fewer|earlier|sooner) than\\b");
+    private static final Pattern KO_LIMIT = Pattern.compile(
+            "(?:넘|초과하|넘어가)지\\s?(?:않|말|마)[가-힣]*|넘게\\s[가-힣]+지\\s?(?:않|말|마)[가-힣]*");
+    /**
+     * Words that deny by their meaning (excluded, prohibited, rejected, 제외, 금지, 거절): "not covered" restates
+     * "excluded", and "covered" contradicts it. Polarity = explicit negation XOR one of these.
+     */
+    private static final Pattern EN_NEGATIVE_WORD = Pattern.compile(
+            "(?i)\\b(?:exclud\\w*|prohibit\\w*|forbid\\w*|banned|reject\\w*|denie[sd]|deny\\w*|refus\\w*|revok\\w*|abolish\\w*)\\b");
+    private static final Pattern KO_NEGATIVE_WORD = Pattern.compile("제외|금지|불허|거절|거부|반려|부결|빼|빠[졌진지]");
     /** Phrases that say "free" with a negation word in them. */
     private static final Pattern FREE = Pattern.compile("(?i)\\bfree of charge\\b|\\b(?:at )?no (?:extra |additional )?(?:cost|charge)\\b|\\bfor free\\b"
             + "|(?:요금|입장료|이용료|비용|수수료|돈)(?:이|가|은|는|도)?\\s?(?:없|들지 않|내지 않)");
     private static final Pattern KO_NEGATION = Pattern.compile(
-            "않|(?<![가-힣])안\\s|(?<![가-힣])못\\s|못하|못했|못합|없|아니|아닌|아닙|불가|미지원|미포함|미적용|미제공|불변|불필요|피해야|피하(?:세요|십시오|는|고|라)");
+            "않|지\\s?마(?:십시오|세요|시오|라|십)|지\\s?말(?:아|고|것)|(?<![가-힣])안\\s|(?<![가-힣])못\\s|못하|못했|못합|없|아니|아닌|아닙|불가|미지원|미포함|미적용|미제공|불변|불필요|피해야|피하(?:세요|십시오|는|고|라)");
     /** A Korean predicate carrying the negation ("않습니다", "없는"): dropped whole when comparing content. */
     private static final Pattern KO_NEGATED_WORD = Pattern.compile("[가-힣]*(?:않|없|못하|못했|못합|아니|아닌|아닙)[가-힣]*");
     private static final Pattern KO_NOT_A_NEGATION = Pattern.compile("관계없이|상관없이|빠짐없이|끊임없이|틀림없이|아니라|없이");
@@ -30,12 +50,17 @@ final class Contradictions {
     private static final List<Opposites> OPPOSITES = List.of(
             en("increas\\w*|ris(?:e|es|ing|en)|rose|grow\\w*|grew|gain\\w*", "decreas\\w*|fall\\w*|fell|drop\\w*|declin\\w*|shr[iau]nk\\w*|reduc\\w*|cut\\b|lost|loss\\w*"),
             en("higher|more|greater|larger|bigger", "lower|less|fewer|smaller"),
-            en("exceed\\w*|surpass\\w*|more than|at least|minimum", "limit\\w*|at most|up to|maximum|no more than"),
-            en("includ\\w*|ship\\w*|contain\\w*|keep\\w*|kept|retain\\w*|add\\w*", "remov\\w*|delet\\w*|exclud\\w*|dropp\\w*|lack\\w*"),
+            en("exceed\\w*|surpass\\w*|more than|at least|minimum", "limit\\w*|at most|up to|maximum"),
+            en("includ\\w*|ship\\w*|contain\\w*|keep\\w*|kept|retain\\w*|add\\w*", "remov\\w*|delet\\w*|dropp\\w*|discontinu\\w*|deprecat\\w*"),
             en("strengthen\\w*|stronger|strong", "weaken\\w*|weaker|weak"),
-            en("all|everyone|anyone|everybody", "only|exclusively|solely"),
+            // Scope: a universal claim against a restricted one ("every fare" vs "only Flex fares", "up to 5 days").
+            en("(?:all|everyone|anyone|everybody|unlimited)\\b|as (?:often|many|much) as"
+                    // "every 4 hours", "every month" state a frequency, not a scope
+                    + "|every\\b(?!\\s+(?:\\d|other|few|several|one|two|three|four|five|six|seven|eight|nine|ten|twelve|day|week|month|year|hour|minute|night|time|morning|evening)\\b)", "only|exclusively|solely|up to|at most|limited to|restricted to"),
             en("before|earlier|prior to|within", "after|later|beyond"),
-            en("allow\\w*|permit\\w*|enabl\\w*|accept\\w*|approv\\w*", "prohibit\\w*|forbid\\w*|forbidden|ban\\w*|disabl\\w*|reject\\w*|deni\\w*|deny\\w*"),
+            // An unbounded count against a bounded one: "as often as you like" vs "twice", "무제한" vs "두 번".
+            en("unlimited|as (?:often|many|much) as|any number of|no limit", "once|twice|\\d+ times|(?:two|three|four|five|ten) times"),
+            en("enabl\\w*", "disabl\\w*"),
             en("requir\\w*|mandatory|compulsory", "optional"),
             en("free(?! of)|unpaid", "paid|charg\\w*|fee"),
             en("success\\w*|pass\\w*|win\\w*|won", "fail\\w*|lose|losing|lost"),
@@ -51,11 +76,11 @@ final class Contradictions {
             ko("상승|오르|올랐|올라", "하락|내리|내렸|떨어"),
             ko("인상", "인하"),
             ko("확대", "축소"),
-            ko("(?<!불)허용|(?<!불)허가", "금지|불허"),
-            ko("(?<!미)포함|탑재|유지", "제외|제거|삭제|빠졌|빠진"),
+            ko("(?<!미)포함|탑재|유지|추가", "제거|삭제|중단|중지|폐지"),
             ko("최대|최고|넘", "최소|최저|제한"),
             ko("튼튼|강해|강한|강화", "약해|약한|약화"),
-            ko("모든|누구나|전부|전체", "에게만|에서만|에만|오직|단지"),
+            ko("모든|모두|누구나|전부|전체|항상|언제나|무제한|제한 없이", "(?<=[가-힣])(?<![십백천])만(?=\\s|$|[을를이가은는의])|에게만|에서만|에만|오직|단지|뿐|한해|한하여|한정|최대"),
+            ko("무제한|제한 없이|얼마든지|횟수에 관계없이|횟수 제한 없", "(?<![가-힣])(?:한|두|세|네|다섯) ?번|\\d+ ?(?:회|번)(?![가-힣])"),
             ko("개장|개관|운영|영업|진료", "휴관|휴무|휴진|휴업|폐장|폐관|휴장"),
             ko("무료", "유료"),
             ko("성공", "실패"),
@@ -84,10 +109,19 @@ final class Contradictions {
     private Contradictions() {
     }
 
+    /** Limit negations rewritten as the limit they state, so that they carry no negation. */
+    static String limits(String text) {
+        String out = EN_LIMIT.matcher(text).replaceAll(" at most ");
+        out = EN_FLOOR.matcher(out).replaceAll(" at least ");
+        return KO_LIMIT.matcher(out).replaceAll(" 이하 ");
+    }
+
     static boolean negated(String text) {
-        String en = EN_NOT_A_NEGATION.matcher(FREE.matcher(text).replaceAll(" free 무료 ")).replaceAll(" ");
+        String en = EN_NOT_A_NEGATION.matcher(FREE.matcher(limits(text)).replaceAll(" free 무료 ")).replaceAll(" ");
         String ko = KO_NOT_A_NEGATION.matcher(en).replaceAll(" ");
-        return EN_NEGATION.matcher(ko).find() || KO_NEGATION.matcher(ko).find();
+        boolean explicit = EN_NEGATION.matcher(ko).find() || KO_NEGATION.matcher(ko).find();
+        boolean lexical = EN_NEGATIVE_WORD.matcher(ko).find() || KO_NEGATIVE_WORD.matcher(ko).find();
+        return explicit != lexical;
     }
 
     /**
@@ -95,8 +129,8 @@ final class Contradictions {
      * opposite term cancel out: "does not open on Sundays" restates "is closed on Sundays".
      */
     static Optional<String> between(String answer, String context) {
-        String answerClause = FREE.matcher(answer).replaceAll(" free 무료 ");
-        String contextClause = FREE.matcher(context).replaceAll(" free 무료 ");
+        String answerClause = FREE.matcher(limits(answer)).replaceAll(" free 무료 ");
+        String contextClause = FREE.matcher(limits(context)).replaceAll(" free 무료 ");
         boolean negationFlip = negated(answerClause) != negated(contextClause);
         String opposite = null;
         for (Opposites o : OPPOSITES) {
@@ -120,9 +154,10 @@ final class Contradictions {
 
     /** The clause without its polarity words, so that "open on Mondays" and "closed on Mondays" compare equal. */
     static String withoutPolarity(String clause) {
-        String out = FREE.matcher(clause).replaceAll(" free ");
+        String out = FREE.matcher(limits(clause)).replaceAll(" free ");
         out = KO_NOT_A_NEGATION.matcher(EN_NOT_A_NEGATION.matcher(out).replaceAll(" ")).replaceAll(" ");
         out = EN_NEGATION.matcher(out).replaceAll(" ");
+        out = KO_NEGATIVE_WORD.matcher(EN_NEGATIVE_WORD.matcher(out).replaceAll(" ")).replaceAll(" ");
         out = KO_NEGATED_WORD.matcher(out).replaceAll(" ");
         for (Opposites o : OPPOSITES) {
             out = o.b().matcher(o.a().matcher(out).replaceAll(" ")).replaceAll(" ");

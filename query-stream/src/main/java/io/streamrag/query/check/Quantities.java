@@ -118,7 +118,23 @@ final class Quantities {
     private static final Pattern APPROXIMATELY = Pattern.compile(
             "(?i)\\b(?:about|approximately|approx|around|roughly|nearly|almost|close to|some|over|more than|less than|under|up to)\\b|약|대략|거의|정도|가량|남짓|이상|이하|미만|초과|넘는|넘게|근처");
 
+    private static final Pattern AND_A_HALF = Pattern.compile(
+            "(?i)\\b(\\d+|" + String.join("|", EN_WORDS.keySet()) + ")\\s+and\\s+a\\s+half\\b");
+
     private Quantities() {
+    }
+
+    /** "one and a half days" -> "1.5 days", so the half is not read as a quantity of its own. */
+    private static String andAHalf(String text) {
+        Matcher m = AND_A_HALF.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String n = m.group(1).toLowerCase(Locale.ROOT);
+            double value = (Character.isDigit(n.charAt(0)) ? Double.parseDouble(n) : EN_WORDS.get(n)) + 0.5;
+            m.appendReplacement(out, Double.toString(value));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     static boolean approximate(String text) {
@@ -126,8 +142,9 @@ final class Quantities {
     }
 
     /** Every quantity in the text; {@code unitless words} ("one") only count when a unit follows them. */
-    static List<Quantity> extract(String text) {
+    static List<Quantity> extract(String original) {
         List<Quantity> out = new ArrayList<>();
+        String text = andAHalf(original);
         String expanded = expandKorean(text);
         Matcher m = NUMBER.matcher(expanded);
         while (m.find()) {

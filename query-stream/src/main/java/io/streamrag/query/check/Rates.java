@@ -25,7 +25,53 @@ final class Rates {
             Map.entry("매주", "week"), Map.entry("주간", "week"), Map.entry("매월", "month"), Map.entry("매달", "month"), Map.entry("월간", "month"),
             Map.entry("매년", "year"), Map.entry("연간", "year"));
 
+    private static final Pattern NUMBER = Pattern.compile("(?<![\\p{L}\\d.,])\\d[\\d,]*(?:\\.\\d+)?");
+    /** How far (in characters) a number may sit from the rate it goes with: "1,200 dollars per month". */
+    private static final int REACH = 20;
+
     private Rates() {
+    }
+
+    /**
+     * Each number of the text with the periods of the rates it goes with: the nearest number within a few
+     * characters of the rate, in the same clause ("3.1% interest per year" -> 3.1: year; "매달 120만 원" ->
+     * 1200000: month).
+     */
+    static Map<Double, Set<String>> byNumber(String text) {
+        String expanded = Quantities.expandKorean(text);
+        java.util.List<int[]> numbers = new java.util.ArrayList<>();
+        java.util.List<Double> values = new java.util.ArrayList<>();
+        Matcher n = NUMBER.matcher(expanded);
+        while (n.find()) {
+            numbers.add(new int[] {n.start(), n.end()});
+            values.add(Double.parseDouble(n.group().replace(",", "")));
+        }
+        Map<Double, Set<String>> out = new java.util.HashMap<>();
+        for (Pattern p : new Pattern[] {EN, KO}) {
+            Matcher m = p.matcher(expanded);
+            while (m.find()) {
+                String period = null;
+                for (int g = 1; g <= m.groupCount() && period == null; g++) {
+                    period = m.group(g) == null ? null : PERIOD.get(m.group(g).toLowerCase(java.util.Locale.ROOT));
+                }
+                int nearest = -1;
+                int distance = REACH + 1;
+                for (int i = 0; i < numbers.size(); i++) {
+                    int[] at = numbers.get(i);
+                    boolean inside = at[0] >= m.start() && at[1] <= m.end(); // "1년에": the number is part of the period
+                    int d = at[1] <= m.start() ? m.start() - at[1] : at[0] >= m.end() ? at[0] - m.end() : Integer.MAX_VALUE;
+                    String between = d == Integer.MAX_VALUE ? "" : expanded.substring(Math.min(at[1], m.end()), Math.max(at[0], m.start()));
+                    if (!inside && d < distance && !between.matches("(?s).*[;.,:!?\\n].*")) {
+                        distance = d;
+                        nearest = i;
+                    }
+                }
+                if (period != null && nearest >= 0) {
+                    out.computeIfAbsent(values.get(nearest), k -> new LinkedHashSet<>()).add(period);
+                }
+            }
+        }
+        return out;
     }
 
     static Set<String> extract(String text) {

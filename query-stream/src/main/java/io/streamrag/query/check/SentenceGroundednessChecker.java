@@ -24,17 +24,21 @@ import java.util.regex.Pattern;
  * <p>Support of a sentence = a blend of (a) the best cosine similarity to a context sentence (MiniLM; weighted
  * down for Korean, where MiniLM barely separates sentences) and (b) lexical coverage: the share of the sentence's
  * English content stems and Korean stem bigrams found in the context. Hard evidence then caps the support:
- * a number or amount absent from the context, a known value in the wrong unit, a negation or opposite term
- * against the context clause the sentence restates, and English proper nouns/acronyms absent from the context.
+ * a number or amount absent from the context, a known value in the wrong unit, on the wrong counted thing or per
+ * the wrong period, a negation, opposite term or scope change against the context clause the sentence restates,
+ * English proper nouns/acronyms absent from the context, a replaced noun phrase, and an added clause.
  * Citation markers ("[1]", "(source: x)") and lead-ins ("According to the context,", "문맥에 따르면") are removed
  * first; refusals ("the context does not say") are not claims. The answer score is its weakest sentence.
  *
- * <p>One {@code embedAll} call per answer (answer and context sentences together).
+ * <p>At most one {@code embedAll} call per answer: answer sentences found verbatim in the context are not
+ * embedded, and context-sentence vectors are kept in a bounded LRU shared across answers.
  */
 public final class SentenceGroundednessChecker implements GroundednessChecker {
 
     public static final double DEFAULT_THRESHOLD = 0.5;
     static final int MAX_CONTEXT_SENTENCES = 160;
+    /** 4,096 MiniLM vectors take about 6 MB and cover the sentences of a few hundred popular chunks. */
+    public static final int DEFAULT_CACHED_SENTENCES = 4096;
     static final double CAP_HARD = 0.15;
     static final double CAP_ENTITY = 0.35;
     static final double CAP_NEW_CLAUSE = 0.45;
@@ -61,23 +65,46 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             ";|,?\\s+(?:but|however|whereas|while|although|though|yet|without)\\s+|,\\s+(?=(?:but )?not\\s)|(?<=[가-힣])(?:지만|는데|으나|반면(?:에)?)[,\\s]|(?:하지만|그러나|반면에?)\\s|(?<=않고)\\s");
     /** Clause boundaries for finding an added claim: contrasts plus "and"-joined statements. */
     private static final Pattern CLAIM_CLAUSE = Pattern.compile(CLAUSE.pattern()
-            + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|\\s(?:또한|그리고)\\s");
+            + "|,\\s*and\\s+|\\s+and also\\s+|,?\\s+as well as\\s+|(?<=[며고]),\\s|(?<=[가-힣](?:이며|하며|되며|으며|이고|하고|되고))\\s|\\s(?:또한|그리고)\\s");
     /** Clause boundaries for polarity: contrasts, and coordinated predicates ("..., and may not ..."). */
     private static final Pattern POLARITY_CLAUSE = Pattern.compile(CLAUSE.pattern()
-            + "|,\\s*and\\s+|\\s+and\\s+(?=(?:may|must|can|cannot|should|will|is|are|was|were|does|do|did|has|have)\\b)|(?<=[가-힣][며고]),?\\s");
+            + "|,\\s*and\\s+|\\s+and\\s+(?=(?:may|must|can|cannot|should|will|is|are|was|were|does|do|did|has|have)\\b)"
+            // a coordinated predicate that carries polarity: "adds dark mode and removes support for ..."
+            + "|\\s+and\\s+(?=(?:add|remov|delet|drop|includ|exclud|increas|decreas|rais|lower|allow|prohibit|enabl|disabl|extend|shorten)\\w*\\b)"
+            + "|(?<=[가-힣][며고]),?\\s");
     private static final Pattern KO_PARTICLE_WORD = Pattern.compile("^([가-힣]+?)(에서|에게|으로|이|가|은|는|을|를|에|로|와|과|의|도)$");
     private static final Pattern PROPER = Pattern.compile(
             "(?<![A-Za-z0-9])(?:[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z]?s?|[A-Z][a-z]{1,}|[A-Za-z]+\\d+[A-Za-z\\d]*)(?![A-Za-z])");
 
-    private final Embedder embedder;
+    private static final Pattern COUNTED = Pattern.compile(
+            "(?<![\\p{L}\\d.,])(\\d+(?:[.,]\\d+)*|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\\b)"
+                    + "(?:\\s([A-Za-z]{3,})\\b|(?<=\\d)([가-힣]+)|(?<=\\d)([A-Za-z]{1,4})(?![A-Za-z]))");
+    private static final List<String> NUMBER_WORDS = List.of("two", "three", "four", "five", "six", "seven", "eight", "nine",
+            "ten", "eleven", "twelve");
+    private static final Pattern RANGE_START = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s?(?:[~–-]|to|or|에서)\\s?$");
+    private static final Pattern KO_PARTICLE_START = Pattern.compile("에|으로|로|까지|부터|이|가|을|를|은|는|의|도|와|과|만|및|또는|보다|처럼");
+    private static final Pattern NOUN_PHRASE_START = Pattern.compile(
+            "the|a|an|of|on|in|at|from|to|into|onto|by|with|for|near|via|toward|towards|through");
+    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}.]+|\\.(?!\\d)");
+
+    private final SentenceEmbeddings embeddings;
     private final double threshold;
 
-    public SentenceGroundednessChecker(Embedder embedder, double threshold) {
+    /**
+     * @param embedder        sentence embedder (MiniLM); null to judge on lexical and structural evidence only
+     * @param threshold       support below which a sentence (and so the answer) is unsupported, in (0, 1)
+     * @param cachedSentences how many context-sentence vectors to keep across answers (LRU; 0 = none)
+     */
+    public SentenceGroundednessChecker(Embedder embedder, double threshold, int cachedSentences) {
         if (threshold <= 0 || threshold >= 1) {
             throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
         }
-        this.embedder = embedder;
+        this.embeddings = embedder == null ? null : new SentenceEmbeddings(embedder, cachedSentences);
         this.threshold = threshold;
+    }
+
+    public SentenceGroundednessChecker(Embedder embedder, double threshold) {
+        this(embedder, threshold, DEFAULT_CACHED_SENTENCES);
     }
 
     public SentenceGroundednessChecker(Embedder embedder) {
@@ -150,25 +177,45 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return Lexicon.stems(cleaned).size() + Quantities.extract(cleaned).size() >= 2;
     }
 
-    /** For each claim, its best cosine similarity to a context sentence (0 when there is no embedder or context). */
+    /**
+     * For each claim, its best cosine similarity to a context sentence (0 when there is no embedder or context).
+     * A claim found word for word in the context (case and punctuation aside) has similarity 1 without being
+     * embedded; the rest are embedded with the uncached context sentences in one call.
+     */
     private double[] similarities(List<String> claims, List<String> contextSentences) {
         double[] best = new double[claims.size()];
-        if (embedder == null || claims.isEmpty() || contextSentences.isEmpty()) {
+        if (claims.isEmpty() || contextSentences.isEmpty()) {
+            return best;
+        }
+        String verbatimContext = " " + verbatimForm(String.join(" \n ", contextSentences)) + " ";
+        List<Integer> toEmbed = new ArrayList<>();
+        for (int i = 0; i < claims.size(); i++) {
+            String claim = verbatimForm(claims.get(i));
+            if (!claim.isEmpty() && verbatimContext.contains(" " + claim + " ")) {
+                best[i] = 1.0;
+            } else {
+                toEmbed.add(i);
+            }
+        }
+        if (embeddings == null || toEmbed.isEmpty()) {
             return best;
         }
         List<String> context = contextSentences.size() > MAX_CONTEXT_SENTENCES
                 ? contextSentences.subList(0, MAX_CONTEXT_SENTENCES) : contextSentences;
-        List<String> all = new ArrayList<>(claims);
-        all.addAll(context);
-        List<float[]> vectors = embedder.embedAll(all);
-        for (int i = 0; i < claims.size(); i++) {
+        List<float[]> vectors = embeddings.embed(toEmbed.stream().map(claims::get).toList(), context);
+        for (int k = 0; k < toEmbed.size(); k++) {
             double max = 0;
             for (int j = 0; j < context.size(); j++) {
-                max = Math.max(max, Vectors.dot(vectors.get(i), vectors.get(claims.size() + j)));
+                max = Math.max(max, Vectors.dot(vectors.get(k), vectors.get(toEmbed.size() + j)));
             }
-            best[i] = max;
+            best[toEmbed.get(k)] = max;
         }
         return best;
+    }
+
+    /** Lower case words and numbers separated by single spaces: "Refunds, within 30 days." -> "refunds within 30 days". */
+    static String verbatimForm(String text) {
+        return NON_WORD.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 
     private GroundednessReport.SentenceSupport score(String original, String sentence, double similarity, Context context) {
@@ -201,10 +248,27 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             cap = Math.min(cap, CAP_ENTITY);
             reasons.add(substituted.get());
         }
+        if (substituted.isEmpty()) {
+            substituted = koreanRoleSwap(sentence, context);
+            if (substituted.isPresent()) {
+                cap = Math.min(cap, CAP_ENTITY);
+                reasons.add(substituted.get());
+            }
+        }
+        Optional<String> phrase = substitutedPhrase(sentence, context);
+        if (phrase.isPresent() && substituted.isEmpty()) {
+            cap = Math.min(cap, CAP_ENTITY);
+            reasons.add(phrase.get());
+        }
         Optional<String> swapped = swappedAroundNumber(sentence, context);
         if (swapped.isPresent()) {
             cap = Math.min(cap, CAP_HARD);
             reasons.add(swapped.get());
+        }
+        Optional<String> counted = countedThingProblem(sentence, context);
+        if (counted.isPresent()) {
+            cap = Math.min(cap, CAP_HARD);
+            reasons.add(counted.get());
         }
         Optional<String> rate = rateProblem(sentence, context);
         if (rate.isPresent()) {
@@ -329,6 +393,66 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return Optional.empty();
     }
 
+    /**
+     * A number put on a thing the context counts with other numbers: "12 tablets" where the context says
+     * "8 tablets" and uses 12 only for something else ("under 12 years"). Both sides must disagree, so a number
+     * merely followed by another word ("version 3.2 drops ...") is no evidence.
+     */
+    private static Optional<String> countedThingProblem(String sentence, Context context) {
+        for (Map.Entry<String, String> counted : countedThings(sentence, false)) {
+            Set<String> thingsOfNumber = context.thingsByNumber.getOrDefault(counted.getKey(), Set.of());
+            Set<String> numbersOfThing = context.numbersByThing.getOrDefault(counted.getValue(), Set.of());
+            if (!thingsOfNumber.isEmpty() && !thingsOfNumber.contains(counted.getValue())
+                    && !numbersOfThing.isEmpty() && !numbersOfThing.contains(counted.getKey())) {
+                return Optional.of("\"" + counted.getKey() + " " + counted.getValue() + "\" where the context counts it as "
+                        + String.join(", ", numbersOfThing));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * (number, counted word) pairs, with or without a measurement unit: "12 tablets" -> (12, tablet), "8정을" -> (8, 정).
+     * The context's measured pairs ("12 years") tell what a number is used for; the answer's are left to the unit check.
+     * Korean counters are the first syllable attached to the digits, unless it is a particle ("3.2에서").
+     */
+    static List<Map.Entry<String, String>> countedThings(String text, boolean withMeasured) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        Matcher m = COUNTED.matcher(text);
+        while (m.find()) {
+            String number = m.group(1).replace(",", "");
+            int word = NUMBER_WORDS.indexOf(number.toLowerCase(Locale.ROOT));
+            if (word >= 0) {
+                number = Integer.toString(word + 2);
+            }
+            String thing;
+            if (m.group(2) != null) {
+                List<String> stems = Lexicon.stems(m.group(2));
+                if (stems.isEmpty()) {
+                    continue;
+                }
+                thing = stems.getFirst();
+            } else if (m.group(4) != null) {
+                thing = m.group(4).toLowerCase(Locale.ROOT); // "300km": a unit written next to the digits
+            } else {
+                String attached = m.group(3);
+                if (KO_PARTICLE_START.matcher(attached).lookingAt() || attached.startsWith("당", 1)) {
+                    continue; // "3.2에서" counts nothing; "1명당" is a rate
+                }
+                thing = attached.substring(0, 1);
+            }
+            Matcher range = RANGE_START.matcher(text.substring(0, m.start()));
+            if (range.find()) {
+                out.add(Map.entry(range.group(1), thing)); // "1~2정": both ends count tablets
+            }
+            boolean measured = Quantities.extract(m.group()).stream().anyMatch(q -> q.unit() != null);
+            if (withMeasured || !measured) {
+                out.add(Map.entry(number, thing));
+            }
+        }
+        return out;
+    }
+
     /** "per week" where the context says "per day": a rate in a period the context never uses. */
     private static Optional<String> rateProblem(String sentence, Context context) {
         Set<String> rates = Rates.extract(sentence);
@@ -336,8 +460,19 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             return Optional.empty();
         }
         List<String> foreign = rates.stream().filter(r -> !context.rates.contains(r)).toList();
-        return foreign.isEmpty() ? Optional.empty()
-                : Optional.of("rate per " + String.join(", ", foreign) + " where the context says per " + String.join(", ", context.rates));
+        if (!foreign.isEmpty()) {
+            return Optional.of("rate per " + String.join(", ", foreign) + " where the context says per " + String.join(", ", context.rates));
+        }
+        // The context may use both periods, but for different figures: "3.1% per year, credited monthly".
+        for (Map.Entry<Double, Set<String>> bound : Rates.byNumber(sentence).entrySet()) {
+            Set<String> periods = context.ratesByNumber.getOrDefault(bound.getKey(), Set.of());
+            for (String period : bound.getValue()) {
+                if (!periods.isEmpty() && !periods.contains(period)) {
+                    return Optional.of("rate per " + period + " where the context gives that figure per " + String.join(", ", periods));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -402,6 +537,165 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * One to three new words standing where a context sentence has other words between the same neighbours
+     * ("within 30 days of departure" against "within 30 days of returning home", "루프탑 테라스에서 오전" against
+     * "로비 레스토랑에서 오전"): a replaced place, time or thing. When both neighbours are function words, the rest
+     * of the sentence must be fully found in that context sentence.
+     */
+    private static Optional<String> substitutedPhrase(String sentence, Context context) {
+        List<String> words = Neighbours.words(sentence);
+        List<String> keys = words.stream().map(SentenceGroundednessChecker::wordKey).toList();
+        for (int i = 0; i < words.size(); i++) {
+            if (!novel(words.get(i), context)) {
+                continue;
+            }
+            int j = i;
+            while (j + 1 < words.size() && novel(words.get(j + 1), context)) {
+                j++;
+            }
+            if (j - i >= 3 || (i == 0 && j + 1 == words.size())) {
+                i = j;
+                continue;
+            }
+            String left = i > 0 ? keys.get(i - 1) : null;
+            String right = j + 1 < words.size() ? keys.get(j + 1) : null;
+            // Only noun phrases: after an article or preposition in English, ending in a noun particle in Korean.
+            // Predicates are reworded all the time ("keeps" for "stores") and say nothing here.
+            String last = words.get(j);
+            Matcher particle = KO_PARTICLE_WORD.matcher(last);
+            boolean korean = Lexicon.isHangul(last);
+            if (korean ? !particle.matches() || !koreanNounPhrase(words.subList(i, j + 1))
+                    : left == null || !NOUN_PHRASE_START.matcher(left).matches()) {
+                i = j;
+                continue;
+            }
+            String particleGroup = korean ? particleGroup(particle.group(2)) : null;
+            boolean strongAnchor = isContent(left) || isContent(right);
+            Set<String> rest = new HashSet<>();
+            for (int k = 0; k < words.size(); k++) {
+                if (k < i || k > j) {
+                    rest.addAll(units(words.get(k)));
+                }
+            }
+            for (int c = 0; c < context.words.size(); c++) {
+                Optional<String> replaced = replacedSpan(context.words.get(c), context.wordKeys.get(c), left, right, keys, particleGroup);
+                if (replaced.isPresent() && (strongAnchor || context.sentenceUnits.get(c).containsAll(rest))) {
+                    return Optional.of("\"" + String.join(" ", words.subList(i, j + 1)) + "\" where the context says \""
+                            + replaced.get() + "\"");
+                }
+            }
+            i = j;
+        }
+        return Optional.empty();
+    }
+
+    /** The 1-3 words of a context sentence between {@code left} and {@code right} (null = sentence edge), if new to the answer. */
+    private static Optional<String> replacedSpan(List<String> words, List<String> keys, String left, String right, List<String> answerKeys,
+                                                 String particleGroup) {
+        for (int p = left == null ? 0 : 1; p < words.size(); p++) {
+            if (left != null && !keys.get(p - 1).equals(left)) {
+                continue;
+            }
+            for (int q = p; q < Math.min(words.size(), p + 3); q++) {
+                boolean rightEdge = right == null ? q + 1 == words.size() : q + 1 < words.size() && keys.get(q + 1).equals(right);
+                if (!rightEdge) {
+                    continue;
+                }
+                if (particleGroup != null) {
+                    Matcher particle = KO_PARTICLE_WORD.matcher(words.get(q));
+                    if (!particle.matches() || !particleGroup(particle.group(2)).equals(particleGroup)) {
+                        continue;
+                    }
+                }
+                if (particleGroup != null && !koreanNounPhrase(words.subList(p, q + 1))) {
+                    continue;
+                }
+                List<String> span = keys.subList(p, q + 1);
+                if (span.stream().anyMatch(k -> k.chars().anyMatch(Character::isDigit))) {
+                    continue;
+                }
+                boolean newContent = span.stream().anyMatch(k -> isContent(k) && !answerKeys.contains(k));
+                if (newContent && span.stream().noneMatch(answerKeys::contains)) {
+                    return Optional.of(String.join(" ", words.subList(p, q + 1)));
+                }
+            }
+            if (left == null) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A new Korean noun in the role (same particle) of a context noun the answer leaves out, in a sentence whose
+     * other words all come from that context sentence ("포르투에서 ... 열립니다" against "... 리스본에서 열립니다"),
+     * wherever it stands in the sentence.
+     */
+    private static Optional<String> koreanRoleSwap(String sentence, Context context) {
+        List<String> words = Neighbours.words(sentence);
+        String compactAnswer = sentence.replaceAll("\\s+", "");
+        for (int i = 0; i < words.size(); i++) {
+            Matcher m = KO_PARTICLE_WORD.matcher(words.get(i));
+            if (!m.matches() || !novel(words.get(i), context) || !koreanNounPhrase(List.of(words.get(i)))) {
+                continue;
+            }
+            String role = particleGroup(m.group(2));
+            Set<String> rest = new HashSet<>();
+            for (int k = 0; k < words.size(); k++) {
+                if (k != i) {
+                    rest.addAll(units(words.get(k)));
+                }
+            }
+            for (int at = 0; at < context.words.size(); at++) {
+                if (!context.sentenceUnits.get(at).containsAll(rest)) {
+                    continue;
+                }
+                for (String word : context.words.get(at)) {
+                    Matcher c = KO_PARTICLE_WORD.matcher(word);
+                    if (c.matches() && particleGroup(c.group(2)).equals(role) && !compactAnswer.contains(c.group(1))
+                            && koreanNounPhrase(List.of(word))) {
+                        return Optional.of("\"" + m.group(1) + "\" where the context says \"" + c.group(1) + "\"");
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Words that read as nouns: no adnominal verb form ("먹는", "있는", "섭취하는") and no one-syllable stem before a
+     * particle ("명의"), which is usually a counter or a verb.
+     */
+    private static boolean koreanNounPhrase(List<String> words) {
+        for (String word : words) {
+            Matcher particle = KO_PARTICLE_WORD.matcher(word);
+            String stem = particle.matches() ? particle.group(1) : word;
+            if (stem.length() < 2 || stem.matches(".*(?:하|되|있|없|했|였|된|한)") || word.matches(".*[을를]?(?:하|되|있|없)는")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A content word of the answer that shares nothing with the context. */
+    private static boolean novel(String word, Context context) {
+        if (word.chars().anyMatch(Character::isDigit)) {
+            return false;
+        }
+        Set<String> units = units(word);
+        return !units.isEmpty() && units.stream().noneMatch(context.units::contains);
+    }
+
+    private static boolean isContent(String key) {
+        return key != null && (key.chars().anyMatch(Character::isDigit) || !Lexicon.stems(key).isEmpty());
+    }
+
+    private static String wordKey(String word) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        return Lexicon.isHangul(lower) ? Lexicon.koreanStem(lower) : Lexicon.englishStem(lower);
     }
 
     private static String particleGroup(String particle) {
@@ -469,8 +763,14 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         final Set<String> rates = new LinkedHashSet<>();
         final List<Map<String, Set<String>>> neighbours = new ArrayList<>();
         final List<List<String>> words = new ArrayList<>();
+        /** Per sentence: the words' comparison keys and the sentence's units, read once per answer. */
+        final List<List<String>> wordKeys = new ArrayList<>();
+        final List<Set<String>> sentenceUnits = new ArrayList<>();
         /** Units of the context's name-like words: capitalised words and Korean nouns followed by a particle. */
         final Set<String> names = new HashSet<>();
+        final Map<String, Set<String>> thingsByNumber = new HashMap<>();
+        final Map<Double, Set<String>> ratesByNumber = new HashMap<>();
+        final Map<String, Set<String>> numbersByThing = new HashMap<>();
         final String lowerText;
         final String compactText;
 
@@ -480,15 +780,23 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             compactText = text.replaceAll("\\s+", "");
             units.addAll(SentenceGroundednessChecker.units(text));
             quantities.addAll(Quantities.extractAll(text));
+            for (Map.Entry<String, String> counted : countedThings(text, true)) {
+                thingsByNumber.computeIfAbsent(counted.getKey(), k -> new HashSet<>()).add(counted.getValue());
+                numbersByThing.computeIfAbsent(counted.getValue(), k -> new HashSet<>()).add(counted.getKey());
+            }
             for (String sentence : sentences) {
                 for (String clause : POLARITY_CLAUSE.split(sentence)) {
                     clauses.add(clause);
                     clausePolarityFree.add(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause)));
                 }
                 rates.addAll(Rates.extract(sentence));
+                Rates.byNumber(sentence).forEach((number, periods) ->
+                        ratesByNumber.computeIfAbsent(number, k -> new LinkedHashSet<>()).addAll(periods));
                 neighbours.add(Neighbours.around(sentence, 3));
                 List<String> tokens = Neighbours.words(sentence);
                 words.add(tokens);
+                wordKeys.add(tokens.stream().map(SentenceGroundednessChecker::wordKey).toList());
+                sentenceUnits.add(SentenceGroundednessChecker.units(String.join(" ", tokens)));
                 for (String token : tokens) {
                     Matcher particle = KO_PARTICLE_WORD.matcher(token);
                     if (particle.matches()) {

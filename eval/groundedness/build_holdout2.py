@@ -1,0 +1,100 @@
+# Second held-out groundedness set: domains absent from dataset.jsonl and holdout.jsonl (medicine leaflets,
+# travel rules, software release notes, HR policy, finance product terms, insurance, library and rental terms).
+# Measured once untouched before any change to the checker; its misses then guided which general mechanisms were
+# added (never rules for single lines), so later figures on it are no longer untouched.
+import json
+G, H = "grounded", "hallucinated"
+ITEMS = [
+ ("en", ["Adults may take one or two 500 mg tablets every 4 to 6 hours. Do not take more than 8 tablets in 24 hours. "
+         "This medicine is not suitable for children under 12 years."],
+  [("Adults can take one or two 500 mg tablets every four to six hours.", G),
+   ("No more than eight tablets should be taken within 24 hours.", G),
+   ("Adults may take up to 12 tablets in 24 hours.", H),
+   ("This medicine is suitable for children of all ages.", H)]),
+ ("en", ["Each passenger may bring one carry-on bag weighing up to 7 kg. Liquids in hand luggage must be in containers "
+         "of 100 ml or less. Checked baggage is included only in Flex fares."],
+  [("Liquids in carry-on luggage have to be in containers no larger than 100 ml.", G),
+   ("Only Flex fares include checked baggage.", G),
+   ("Every fare includes checked baggage.", H),
+   ("Each passenger may bring one carry-on bag weighing up to 7 lb.", H)]),
+ ("en", ["Version 3.2 adds dark mode and removes support for Windows 7. The sync engine is now twice as fast. "
+         "Plugins written for version 2.x must be updated before they will load."],
+  [("Version 3.2 drops Windows 7 support and introduces a dark mode.", G),
+   ("Plugins built for 2.x need an update before they load.", G),
+   ("Version 3.2 adds support for Windows 7.", H),
+   ("Plugins written for version 2.x load without any changes.", H)]),
+ ("en", ["Employees accrue 1.5 days of paid leave per month. Unused leave of up to 5 days can be carried over to the "
+         "next year. Requests for leave longer than two weeks must be approved by the department head."],
+  [("Staff earn one and a half days of paid leave every month.", G),
+   ("Leave of more than two weeks needs the department head's approval.", G),
+   ("All unused leave can be carried over to the next year.", H),
+   ("Requests for leave longer than two weeks must be approved by the HR director.", H)]),
+ ("en", ["The savings account pays 3.1% interest per year, credited monthly. Withdrawals are free, but a fee of 5 dollars "
+         "applies to transfers to other banks. The account can be opened by anyone aged 18 or over."],
+  [("Interest of 3.1% a year is paid into the account every month.", G),
+   ("Transfers to other banks cost 5 dollars, while withdrawals are free.", G),
+   ("The account pays 3.1% interest per month.", H),
+   ("Withdrawals cost 5 dollars and the account includes a free credit card.", H)]),
+ ("en", ["Travel insurance covers medical costs abroad up to 1 million euros. Pre-existing conditions are excluded. "
+         "Claims must be filed within 30 days of returning home."],
+  [("Medical costs abroad are covered up to one million euros.", G),
+   ("Pre-existing conditions are not covered.", G),
+   ("Pre-existing conditions are covered by the travel insurance.", H),
+   ("Claims must be filed within 30 days of departure.", H)]),
+ ("en", ["Library members can borrow up to 10 books at a time for three weeks. Loans can be renewed twice online. "
+         "Late returns are charged 20 cents per day per book."],
+  [("Members may have at most ten books on loan, each for three weeks.", G),
+   ("A loan can be renewed online two times.", G),
+   ("Loans can be renewed as often as members like.", H),
+   ("Late returns are charged 20 cents per week per book.", H)]),
+ ("en", ["Hotel check-in starts at 3 pm and check-out is until 11 am. Pets are welcome in ground-floor rooms for a fee "
+         "of 15 euros per night. Breakfast is served in the lobby restaurant from 7 to 10 am."],
+  [("Guests can check in from 3 pm and must check out by 11 am.", G),
+   ("Pets are allowed in ground-floor rooms for 15 euros a night.", G),
+   ("Pets are welcome in all rooms free of charge.", H),
+   ("Breakfast is served on the rooftop terrace from 7 to 10 am.", H)]),
+ ("ko", ["성인은 1회 1~2정을 4~6시간 간격으로 복용합니다. 24시간 동안 8정을 넘게 복용하지 마십시오. 12세 미만 어린이는 복용하지 마십시오."],
+  [("성인은 4~6시간마다 한 번에 1정이나 2정을 먹습니다.", G),
+   ("하루 24시간 동안 최대 8정까지만 복용할 수 있습니다.", G),
+   ("24시간 동안 12정까지 복용할 수 있습니다.", H),
+   ("12세 미만 어린이도 복용할 수 있습니다.", H)]),
+ ("ko", ["승객 1인당 7kg 이하의 기내 수하물 1개를 가지고 탈 수 있습니다. 액체류는 100ml 이하 용기에 담아야 합니다. 위탁 수하물은 플렉스 운임에만 포함됩니다."],
+  [("액체는 100ml를 넘지 않는 용기에 담아야 합니다.", G),
+   ("위탁 수하물은 플렉스 운임에서만 포함됩니다.", G),
+   ("모든 운임에 위탁 수하물이 포함됩니다.", H),
+   ("승객 1인당 10kg 이하의 기내 수하물 1개를 가지고 탈 수 있습니다.", H)]),
+ ("ko", ["버전 3.2에서는 다크 모드가 추가되고 윈도우 7 지원이 중단되었습니다. 동기화 속도는 두 배 빨라졌습니다. 2.x 버전용 플러그인은 업데이트해야 불러올 수 있습니다."],
+  [("3.2 버전은 윈도우 7 지원을 끝내고 다크 모드를 새로 넣었습니다.", G),
+   ("동기화가 이전보다 두 배 빨라졌습니다.", G),
+   ("버전 3.2에서 윈도우 7 지원이 추가되었습니다.", H),
+   ("동기화 속도는 두 배 느려졌습니다.", H)]),
+ ("ko", ["직원은 매월 1.5일의 유급 휴가가 발생합니다. 사용하지 않은 휴가는 최대 5일까지 다음 해로 이월할 수 있습니다. 2주를 초과하는 휴가는 부서장의 승인을 받아야 합니다."],
+  [("직원에게는 한 달마다 유급 휴가 1.5일이 생깁니다.", G),
+   ("쓰지 않은 휴가는 5일까지 다음 해로 넘길 수 있습니다.", G),
+   ("사용하지 않은 휴가는 모두 다음 해로 이월할 수 있습니다.", H),
+   ("2주를 초과하는 휴가는 인사팀장의 승인을 받아야 합니다.", H)]),
+ ("ko", ["이 적금의 금리는 연 3.1%이며 이자는 매월 지급됩니다. 중도 해지 시에는 연 1.0%의 금리가 적용됩니다. 만 19세 이상 개인만 가입할 수 있습니다."],
+  [("연 3.1% 금리가 적용되고 이자는 달마다 들어옵니다.", G),
+   ("중도에 해지하면 연 1.0% 금리를 받습니다.", G),
+   ("중도 해지 시에도 연 3.1%의 금리가 그대로 적용됩니다.", H),
+   ("법인과 개인 모두 가입할 수 있습니다.", H)]),
+ ("ko", ["여행자 보험은 해외 의료비를 최대 1억 원까지 보장합니다. 기존 질환은 보장에서 제외됩니다. 보험금 청구는 귀국 후 30일 이내에 해야 합니다."],
+  [("해외에서 생긴 의료비는 1억 원 한도로 보장됩니다.", G),
+   ("기존에 앓던 질환은 보장되지 않습니다.", G),
+   ("기존 질환도 보장에 포함됩니다.", H),
+   ("보험금 청구는 출국 후 30일 이내에 해야 합니다.", H)]),
+ ("ko", ["도서관 회원은 한 번에 최대 10권을 3주 동안 빌릴 수 있습니다. 대출은 온라인으로 두 번 연장할 수 있습니다. 연체 시 하루에 권당 200원의 연체료가 부과됩니다."],
+  [("회원은 한 번에 10권까지 3주간 대출할 수 있습니다.", G),
+   ("연체하면 책 한 권당 하루 200원을 내야 합니다.", G),
+   ("대출 연장 신청은 항상 거절됩니다.", H),
+   ("연체 시 하루에 권당 500원의 연체료가 부과됩니다.", H)]),
+ ("ko", ["호텔 체크인은 오후 3시부터이며 체크아웃은 오전 11시까지입니다. 반려동물은 1층 객실에 한해 1박당 1만 5천 원의 요금으로 동반할 수 있습니다. 조식은 로비 레스토랑에서 오전 7시부터 10시까지 제공됩니다."],
+  [("체크인은 오후 3시부터 가능하고 체크아웃은 오전 11시까지 해야 합니다.", G),
+   ("반려동물은 1층 객실에서만 1박에 15,000원을 내고 함께 묵을 수 있습니다.", G),
+   ("반려동물은 모든 객실에서 무료로 동반할 수 있습니다.", H),
+   ("조식은 루프탑 테라스에서 오전 7시부터 10시까지 제공됩니다.", H)]),
+]
+with open("holdout2.jsonl", "w", encoding="utf-8") as out:
+    for lang, context, answers in ITEMS:
+        for answer, label in answers:
+            out.write(json.dumps({"context": context, "answer": answer, "label": label, "lang": lang}, ensure_ascii=False) + "\n")
