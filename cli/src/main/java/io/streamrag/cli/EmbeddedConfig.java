@@ -6,7 +6,6 @@ import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.config.Settings;
 import io.streamrag.vectorstore.lucene.LuceneVectorStore;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +15,7 @@ import java.util.Map;
  */
 record EmbeddedConfig(IngestConfig ingest, LuceneVectorStore.Options lucene) {
 
-    static final List<ConfigKey> KEYS = keys();
+    static final List<ConfigKey> KEYS = ConfigKey.union(IngestConfig.KEYS, LuceneVectorStore.Options.KEYS);
 
     static EmbeddedConfig load(Map<String, String> overrides) {
         ConfigReader reader = new ConfigReader(Settings.load(KEYS, null, System.getenv(), overrides));
@@ -25,9 +24,4 @@ record EmbeddedConfig(IngestConfig ingest, LuceneVectorStore.Options lucene) {
         return config;
     }
 
-    private static List<ConfigKey> keys() {
-        List<ConfigKey> keys = new ArrayList<>(IngestConfig.KEYS);
-        keys.addAll(LuceneVectorStore.Options.KEYS);
-        return List.copyOf(keys);
-    }
 }

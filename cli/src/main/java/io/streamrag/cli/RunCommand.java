@@ -19,7 +19,6 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,7 +61,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try {
             switch (stream) {
                 case INGEST -> {
-                    ConfigReader reader = reader(keys(IngestConfig.KEYS, VectorStores.KEYS));
+                    ConfigReader reader = reader(ConfigKey.union(IngestConfig.KEYS, VectorStores.KEYS));
                     IngestConfig config = IngestConfig.from(reader);
                     Supplier<VectorStore> store = VectorStores.from(reader);
                     reader.validate();
@@ -71,7 +70,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     System.err.println("streamrag run ingest: started " + config.applicationId());
                 }
                 case QUERY -> {
-                    ConfigReader reader = reader(keys(QueryConfig.KEYS, VectorStores.KEYS));
+                    ConfigReader reader = reader(ConfigKey.union(QueryConfig.KEYS, VectorStores.KEYS));
                     QueryConfig config = QueryConfig.from(reader);
                     Supplier<VectorStore> storeFactory = VectorStores.from(reader);
                     boolean localIndex = VectorStores.isLocal(reader);
@@ -123,14 +122,6 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         return new ConfigReader(Settings.load(keys, configFile, System.getenv(), overrides));
     }
 
-    @SafeVarargs
-    private static List<ConfigKey> keys(List<ConfigKey>... lists) {
-        Map<String, ConfigKey> byName = new LinkedHashMap<>();
-        for (List<ConfigKey> list : lists) {
-            list.forEach(k -> byName.putIfAbsent(k.name(), k));
-        }
-        return new ArrayList<>(byName.values());
-    }
 
     private static <T extends AutoCloseable> T push(Deque<AutoCloseable> started, T resource) {
         started.push(resource);

@@ -7,7 +7,6 @@ import io.streamrag.platform.embedding.EmbeddingConfig;
 import io.streamrag.platform.kafka.Topics;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ public record IngestConfig(
             ConfigKey.of("ingest.create.topics", "true", "Create missing topics (with partitions and compaction) at start."));
 
     /** Every key the ingest application reads: its own, the topics and the embedding keys. */
-    public static final List<ConfigKey> KEYS = concat(OWN_KEYS, Topics.KEYS, EmbeddingConfig.KEYS);
+    public static final List<ConfigKey> KEYS = ConfigKey.union(OWN_KEYS, Topics.KEYS, EmbeddingConfig.KEYS);
 
     /** Reads the configuration; problems are collected in the reader ({@link ConfigReader#validate()}). */
     public static IngestConfig from(ConfigReader config) {
@@ -126,12 +125,4 @@ public record IngestConfig(
                 + ", embedding=" + embedding + ", kafka=" + clients + "]";
     }
 
-    @SafeVarargs
-    private static List<ConfigKey> concat(List<ConfigKey>... lists) {
-        List<ConfigKey> all = new ArrayList<>();
-        for (List<ConfigKey> list : lists) {
-            all.addAll(list);
-        }
-        return List.copyOf(all);
-    }
 }

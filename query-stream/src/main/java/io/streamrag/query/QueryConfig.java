@@ -10,7 +10,6 @@ import io.streamrag.query.llm.LlmConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +51,7 @@ public record QueryConfig(
             ConfigKey.of("query.dedupe.retention.ms", Long.toString(Duration.ofDays(7).toMillis()), "How long answered request ids are remembered to drop redeliveries."),
             ConfigKey.of("kafka.bootstrap.servers", "localhost:9092", "Kafka bootstrap servers."));
 
-    public static final List<ConfigKey> KEYS = concat(QUERY_KEYS, Topics.KEYS, EmbeddingConfig.KEYS, LlmConfig.KEYS,
+    public static final List<ConfigKey> KEYS = ConfigKey.union(QUERY_KEYS, Topics.KEYS, EmbeddingConfig.KEYS, LlmConfig.KEYS,
             ChecksConfig.KEYS, GovernanceConfig.KEYS);
 
     /** Reads and validates every key, reporting all problems at once. */
@@ -108,14 +107,6 @@ public record QueryConfig(
                 other, topics, embedding, llm, checks, governance, kafka);
     }
 
-    @SafeVarargs
-    private static List<ConfigKey> concat(List<ConfigKey>... lists) {
-        List<ConfigKey> all = new ArrayList<>();
-        for (List<ConfigKey> list : lists) {
-            all.addAll(list);
-        }
-        return List.copyOf(all);
-    }
 
     @Override
     public String toString() {

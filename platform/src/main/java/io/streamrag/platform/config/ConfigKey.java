@@ -1,6 +1,9 @@
 package io.streamrag.platform.config;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One configuration key: a dotted lowercase name, its default (null: no default), what it means, and whether
@@ -21,6 +24,26 @@ public record ConfigKey(String name, String defaultValue, String description, bo
 
     public static ConfigKey secret(String name, String description) {
         return new ConfigKey(name, null, description, true);
+    }
+
+    /**
+     * The keys of several lists, each name once, in first-seen order: an application's key list is its own keys
+     * plus those of the parts it is built from (topics, embeddings, ...), which overlap. A name declared twice
+     * with different defaults is a programming error.
+     */
+    @SafeVarargs
+    public static List<ConfigKey> union(List<ConfigKey>... lists) {
+        Map<String, ConfigKey> byName = new LinkedHashMap<>();
+        for (List<ConfigKey> list : lists) {
+            for (ConfigKey key : list) {
+                ConfigKey earlier = byName.putIfAbsent(key.name(), key);
+                if (earlier != null && !java.util.Objects.equals(earlier.defaultValue(), key.defaultValue())) {
+                    throw new IllegalStateException("config key " + key.name() + " is declared with two defaults: '"
+                            + earlier.defaultValue() + "' and '" + key.defaultValue() + "'");
+                }
+            }
+        }
+        return List.copyOf(byName.values());
     }
 
     public String envName() {
