@@ -57,6 +57,9 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--requests", description = "Backlog size of phase 1 (default: ${DEFAULT-VALUE}).")
     int requests = 400;
 
+    @Option(names = "--warmup", description = "Requests answered before measuring, so the JIT has compiled the path (default: ${DEFAULT-VALUE}).")
+    int warmupRequests = 200;
+
     @Option(names = "--in-flight", description = "query.max.in.flight (default: ${DEFAULT-VALUE}).")
     int inFlight = 256;
 
@@ -109,20 +112,30 @@ final class BenchQueryCommand implements Callable<Integer> {
             // The embedding model's own rate on the same questions, in batches as large as the stream's batcher makes.
             List<String> backlog = questions("backlog", requests);
             long t0 = System.nanoTime();
+            long cpu0 = processCpuNanos();
             embedder.embedAll(backlog);
             double embedRps = backlog.size() / seconds(System.nanoTime() - t0);
+            double embedCpuMs = (processCpuNanos() - cpu0) / 1e6 / backlog.size();
             double ideal = Math.min(inFlight / (llmLatencyMs / 1000.0), embedRps);
 
             // Phase 1 and 2: the production stage.
             Run run = new Run(broker, stub, work, "async", QuerySettings.LlmMode.ASYNC);
             double throughput;
+            double requestCpuMs;
             double p50;
             double p99;
             try (run) {
-                run.produce(backlog, null);
+                // Warm-up: the same path answers distinct questions first, so the measured phases see compiled code.
                 run.start(embedder, store);
-                run.awaitAnswers(backlog.size(), Duration.ofSeconds(60 + requests));
+                List<String> warm = questions("warm-up", warmupRequests);
+                run.produce(warm, null);
+                run.awaitAnswers(warm.size(), Duration.ofSeconds(60 + warmupRequests));
+                run.resetTimes();
+                long cpuBacklog = processCpuNanos();
+                run.produce(backlog, null);
+                run.awaitAnswers(warm.size() + backlog.size(), Duration.ofSeconds(60 + requests));
                 throughput = run.rate();
+                requestCpuMs = (processCpuNanos() - cpuBacklog) / 1e6 / backlog.size();
 
                 double steadyRate = ideal / 2;
                 steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
@@ -130,7 +143,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 run.resetTimes();
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
                 // Answers are read while requests are still being sent, so each arrival time is its own.
-                int expected = backlog.size() + steady.size();
+                int expected = warm.size() + backlog.size() + steady.size();
                 java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(
                         () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
                 long start = System.nanoTime();
@@ -176,9 +189,14 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("overhead_p99_ms", round(p99));
             out.put("naive_sync_rps", round(naive));
             out.put("embed_rps", round(embedRps));
+            // CPU time of the whole process (stream, broker, stub) per request, against the model's own per question:
+            // less sensitive to other load on the machine than the rates
+            out.put("cpu_ms_per_request", round(requestCpuMs));
+            out.put("embed_cpu_ms_per_question", round(embedCpuMs));
             out.put("in_flight", inFlight);
             out.put("llm_latency_ms", llmLatencyMs);
             out.put("requests", requests);
+            out.put("warmup_requests", warmupRequests);
             out.put("steady_requests", steadyCount);
             out.put("naive_requests", naiveCount);
             out.put("cores", Runtime.getRuntime().availableProcessors());
@@ -340,6 +358,11 @@ final class BenchQueryCommand implements Callable<Integer> {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double seconds(long nanos) {

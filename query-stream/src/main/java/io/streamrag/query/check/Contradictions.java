@@ -98,6 +98,12 @@ final class Contradictions {
             ko("국내", "해외"),
             ko("처음|최초", "마지막"));
 
+    static {
+        if (OPPOSITES.size() > Long.SIZE) {
+            throw new IllegalStateException("Polarity keeps the pairs of opposite terms in a long: at most 64 pairs");
+        }
+    }
+
     private static Opposites en(String a, String b) {
         return new Opposites(Pattern.compile("(?i)\\b(?:" + a + ")"), Pattern.compile("(?i)\\b(?:" + b + ")"));
     }
@@ -125,31 +131,55 @@ final class Contradictions {
     }
 
     /**
+     * What a clause says about polarity: whether it is negated, and which side of each pair of opposite terms it
+     * uses. Read once per clause, so that a context clause compared with many answer clauses is read only once.
+     */
+    record Polarity(boolean negated, long sideA, long sideB) {
+
+        static Polarity of(String clause) {
+            String normalised = FREE.matcher(limits(clause)).replaceAll(" free 무료 ");
+            long a = 0;
+            long b = 0;
+            for (int i = 0; i < OPPOSITES.size(); i++) {
+                Opposites o = OPPOSITES.get(i);
+                if (o.a().matcher(normalised).find()) {
+                    a |= 1L << i;
+                }
+                if (o.b().matcher(normalised).find()) {
+                    b |= 1L << i;
+                }
+            }
+            return new Polarity(Contradictions.negated(normalised), a, b);
+        }
+
+        /** Pairs in which this clause uses only one side and the other clause only the other side. */
+        private boolean opposes(Polarity other) {
+            long onlyA = sideA & ~sideB;
+            long onlyB = sideB & ~sideA;
+            long otherOnlyA = other.sideA & ~other.sideB;
+            long otherOnlyB = other.sideB & ~other.sideA;
+            return (onlyA & otherOnlyB) != 0 || (onlyB & otherOnlyA) != 0;
+        }
+    }
+
+    /**
      * Why the answer clause contradicts the context clause it restates, if it does. A negation flip and an
      * opposite term cancel out: "does not open on Sundays" restates "is closed on Sundays".
      */
     static Optional<String> between(String answer, String context) {
-        String answerClause = FREE.matcher(limits(answer)).replaceAll(" free 무료 ");
-        String contextClause = FREE.matcher(limits(context)).replaceAll(" free 무료 ");
-        boolean negationFlip = negated(answerClause) != negated(contextClause);
-        String opposite = null;
-        for (Opposites o : OPPOSITES) {
-            boolean answerA = o.a().matcher(answerClause).find();
-            boolean answerB = o.b().matcher(answerClause).find();
-            boolean contextA = o.a().matcher(contextClause).find();
-            boolean contextB = o.b().matcher(contextClause).find();
-            if ((answerA && !answerB && contextB && !contextA) || (answerB && !answerA && contextA && !contextB)) {
-                opposite = "uses the opposite term of the context";
-                break;
-            }
-        }
-        if (negationFlip == (opposite != null)) {
+        return between(Polarity.of(answer), Polarity.of(context));
+    }
+
+    static Optional<String> between(Polarity answer, Polarity context) {
+        boolean negationFlip = answer.negated() != context.negated();
+        boolean opposite = answer.opposes(context);
+        if (negationFlip == opposite) {
             return Optional.empty();
         }
-        if (opposite != null) {
-            return Optional.of(opposite);
+        if (opposite) {
+            return Optional.of("uses the opposite term of the context");
         }
-        return Optional.of(negated(answerClause) ? "negates what the context states" : "states what the context negates");
+        return Optional.of(answer.negated() ? "negates what the context states" : "states what the context negates");
     }
 
     /** The clause without its polarity words, so that "open on Mondays" and "closed on Mondays" compare equal. */

@@ -1,12 +1,15 @@
 package io.streamrag.query.check;
 
+import io.streamrag.platform.cache.BoundedMemo;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.text.Languages;
 import io.streamrag.platform.text.Sentences;
 import io.streamrag.platform.vector.Vectors;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -126,7 +129,12 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                 }
             }
         }
-        Context context = new Context(contextSentences);
+        // A claim that restates a whole context sentence word for word is supported as it stands: no lexical check
+        // can find more in it than in the sentence it copies. Extractive answers are common, so this saves reading
+        // the context at all when every claim is such a copy.
+        Set<String> wholeSentences = new HashSet<>();
+        contextSentences.forEach(sentence -> wholeSentences.add(verbatimForm(sentence)));
+        Context context = null;
         List<String> raw = Sentences.split(answer == null ? "" : answer);
         List<String> claims = new ArrayList<>();
         List<Integer> claimIndex = new ArrayList<>();
@@ -144,7 +152,13 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         int claim = 0;
         for (int i = 0; i < raw.size(); i++) {
             if (claim < claimIndex.size() && claimIndex.get(claim) == i) {
-                GroundednessReport.SentenceSupport s = score(raw.get(i), cleaned[i], similarity[claim], context);
+                GroundednessReport.SentenceSupport s;
+                if (wholeSentences.contains(verbatimForm(cleaned[i]))) {
+                    s = new GroundednessReport.SentenceSupport(raw.get(i), 1.0, true, "stated word for word in the context");
+                } else {
+                    context = context == null ? new Context(contextSentences) : context;
+                    s = score(raw.get(i), cleaned[i], similarity[claim], context);
+                }
                 weakest = Math.min(weakest, s.support());
                 findings.add(s);
                 claim++;
@@ -360,8 +374,9 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
             if (best >= 0) {
                 candidates.add(best);
             }
+            Contradictions.Polarity polarity = candidates.isEmpty() ? null : Contradictions.Polarity.of(clause);
             for (int i : candidates) {
-                Optional<String> why = Contradictions.between(clause, context.clauses.get(i));
+                Optional<String> why = Contradictions.between(polarity, context.clausePolarity.get(i));
                 if (why.isPresent()) {
                     return Optional.of(why.get() + ": \"" + abbreviate(context.clauses.get(i)) + "\"");
                 }
@@ -754,12 +769,61 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
+    /**
+     * What one context sentence says, read once and remembered across answers: retrieval returns the same popular
+     * chunks again and again, and reading a sentence's clauses, polarity, rates and words is most of the cost of a
+     * check. Everything in it is unmodifiable, since it is shared between answers and threads.
+     */
+    private record SentenceFacts(List<String> clauses, List<Set<String>> clausePolarityFree,
+                                 List<Contradictions.Polarity> clausePolarity, Set<String> rates,
+                                 Map<Double, Set<String>> ratesByNumber, Map<String, Set<String>> neighbours,
+                                 List<String> words, List<String> wordKeys, Set<String> units, Set<String> names) {
+
+        static SentenceFacts of(String sentence) {
+            List<String> clauses = new ArrayList<>();
+            List<Set<String>> polarityFree = new ArrayList<>();
+            List<Contradictions.Polarity> polarity = new ArrayList<>();
+            for (String clause : POLARITY_CLAUSE.split(sentence)) {
+                clauses.add(clause);
+                polarityFree.add(frozen(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause))));
+                polarity.add(Contradictions.Polarity.of(clause));
+            }
+            Map<Double, Set<String>> ratesByNumber = new LinkedHashMap<>();
+            Rates.byNumber(sentence).forEach((number, periods) -> ratesByNumber.put(number, frozen(periods)));
+            Map<String, Set<String>> neighbours = new LinkedHashMap<>();
+            Neighbours.around(sentence, 3).forEach((word, near) -> neighbours.put(word, frozen(near)));
+            List<String> tokens = Neighbours.words(sentence);
+            Set<String> names = new LinkedHashSet<>();
+            for (String token : tokens) {
+                Matcher particle = KO_PARTICLE_WORD.matcher(token);
+                if (particle.matches()) {
+                    names.addAll(SentenceGroundednessChecker.units(particle.group(1)));
+                } else if (!token.isEmpty() && Character.isUpperCase(token.charAt(0))) {
+                    names.addAll(SentenceGroundednessChecker.units(token));
+                }
+            }
+            return new SentenceFacts(List.copyOf(clauses), List.copyOf(polarityFree), List.copyOf(polarity),
+                    frozen(Rates.extract(sentence)), Collections.unmodifiableMap(ratesByNumber),
+                    Collections.unmodifiableMap(neighbours), Collections.unmodifiableList(new ArrayList<>(tokens)),
+                    tokens.stream().map(SentenceGroundednessChecker::wordKey).toList(),
+                    frozen(SentenceGroundednessChecker.units(String.join(" ", tokens))), frozen(names));
+        }
+
+        private static <T> Set<T> frozen(Set<T> set) {
+            return Collections.unmodifiableSet(new LinkedHashSet<>(set));
+        }
+    }
+
+    /** Facts of the context sentences seen most recently, shared by every checker (they depend on the text only). */
+    private static final BoundedMemo<String, SentenceFacts> SENTENCE_FACTS = new BoundedMemo<>(20_000, SentenceFacts::of);
+
     /** The context read once per answer: its units, numbers and clauses. */
     private static final class Context {
         final Set<String> units = new HashSet<>();
         final List<Quantities.Quantity> quantities = new ArrayList<>();
         final List<String> clauses = new ArrayList<>();
         final List<Set<String>> clausePolarityFree = new ArrayList<>();
+        final List<Contradictions.Polarity> clausePolarity = new ArrayList<>();
         final Set<String> rates = new LinkedHashSet<>();
         final List<Map<String, Set<String>>> neighbours = new ArrayList<>();
         final List<List<String>> words = new ArrayList<>();
@@ -785,26 +849,18 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
                 numbersByThing.computeIfAbsent(counted.getValue(), k -> new HashSet<>()).add(counted.getKey());
             }
             for (String sentence : sentences) {
-                for (String clause : POLARITY_CLAUSE.split(sentence)) {
-                    clauses.add(clause);
-                    clausePolarityFree.add(SentenceGroundednessChecker.units(Contradictions.withoutPolarity(clause)));
-                }
-                rates.addAll(Rates.extract(sentence));
-                Rates.byNumber(sentence).forEach((number, periods) ->
+                SentenceFacts facts = SENTENCE_FACTS.get(sentence);
+                clauses.addAll(facts.clauses());
+                clausePolarityFree.addAll(facts.clausePolarityFree());
+                clausePolarity.addAll(facts.clausePolarity());
+                rates.addAll(facts.rates());
+                facts.ratesByNumber().forEach((number, periods) ->
                         ratesByNumber.computeIfAbsent(number, k -> new LinkedHashSet<>()).addAll(periods));
-                neighbours.add(Neighbours.around(sentence, 3));
-                List<String> tokens = Neighbours.words(sentence);
-                words.add(tokens);
-                wordKeys.add(tokens.stream().map(SentenceGroundednessChecker::wordKey).toList());
-                sentenceUnits.add(SentenceGroundednessChecker.units(String.join(" ", tokens)));
-                for (String token : tokens) {
-                    Matcher particle = KO_PARTICLE_WORD.matcher(token);
-                    if (particle.matches()) {
-                        names.addAll(SentenceGroundednessChecker.units(particle.group(1)));
-                    } else if (!token.isEmpty() && Character.isUpperCase(token.charAt(0))) {
-                        names.addAll(SentenceGroundednessChecker.units(token));
-                    }
-                }
+                neighbours.add(facts.neighbours());
+                words.add(facts.words());
+                wordKeys.add(facts.wordKeys());
+                sentenceUnits.add(facts.units());
+                names.addAll(facts.names());
             }
         }
     }

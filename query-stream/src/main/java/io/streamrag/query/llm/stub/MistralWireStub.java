@@ -87,6 +87,8 @@ public final class MistralWireStub implements AutoCloseable {
     private static final Pattern CONTEXT_HEADER = Pattern.compile(
             "(?i)^\\s*(?:#+\\s*|<)?(?:context|contexts|문맥|맥락|컨텍스트|참고\\s*자료|참고|sources?|documents?|passages?|자료)\\b[^\\n]{0,40}?[:：>]?\\s*$");
     private static final Pattern PASSAGE_MARKER = Pattern.compile("^\\s*\\[[^\\]]{1,80}]\\s*");
+    /** A passage's own header line as StreamRAG renders it ("[1] [doc-id] title"): labels, not content. */
+    private static final Pattern PASSAGE_HEADER = Pattern.compile("^\\s*\\[\\d{1,3}]\\s*\\[[^\\]]{1,200}].*$");
     private static final Pattern QUESTION_HEADER = Pattern.compile(
             "(?i)^\\s*(?:#+\\s*|</?)?(?:question|질문|input|입력|문장|/context|answer|답변)\\b.*");
     private static final Pattern RANGE = Pattern.compile("(\\d+)\\s*[-~–]\\s*(\\d+)");
@@ -355,6 +357,10 @@ public final class MistralWireStub implements AutoCloseable {
         for (int i = start; i < lines.length; i++) {
             if (QUESTION_HEADER.matcher(lines[i]).matches()) {
                 break;
+            }
+            if (PASSAGE_HEADER.matcher(lines[i]).matches()) {
+                context.append('\n');   // a passage starts: its header is not part of the text
+                continue;
             }
             context.append(PASSAGE_MARKER.matcher(lines[i]).replaceFirst("")).append('\n');
         }

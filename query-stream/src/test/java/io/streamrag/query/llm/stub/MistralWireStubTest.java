@@ -108,6 +108,20 @@ class MistralWireStubTest {
     }
 
     @Test
+    void shouldAnswerWithPassageTextOnly_whenPassagesCarryStreamRagHeaders() throws Exception {
+        // given: passages as PromptRenderer writes them, "[n] [doc id] title" above each text
+        String user = "Context:\n[1] [vacation] Vacation policy\nEmployees receive 25 days of paid vacation per year."
+                + " Unused days expire in March.\n\n[2] [parking] Parking\nParking costs 5 euros per day.\n\nQuestion: how many days?";
+
+        // when
+        HttpResponse<String> response = http.send(chat("Answer from the context.", user, false), HttpResponse.BodyHandlers.ofString());
+
+        // then: the headers are labels, never part of the answer
+        assertThat(JSON.readTree(response.body()).at("/choices/0/message/content").asText())
+                .isEqualTo("Employees receive 25 days of paid vacation per year. Unused days expire in March.");
+    }
+
+    @Test
     void shouldSayContextLacksAnswer_whenUserMessageHasNoContext() throws Exception {
         // when
         HttpResponse<String> response = http.send(chat("Answer from the context.", "Question: who are you?", false),
