@@ -8,16 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -76,17 +70,7 @@ final class AclsCommand {
         }
 
         Map<String, Object> clientProperties() {
-            Map<String, Object> props = new HashMap<>(KafkaCli.clientProperties(KafkaCli.bootstrap(bootstrap)));
-            if (commandConfig != null) {
-                Properties file = new Properties();
-                try (Reader reader = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
-                    file.load(reader);
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot read " + commandConfig + ": " + e.getMessage(), e);
-                }
-                file.forEach((k, v) -> props.put(k.toString(), v.toString().strip()));
-            }
-            return props;
+            return KafkaCli.clientProperties(KafkaCli.bootstrap(bootstrap), commandConfig);
         }
     }
 
