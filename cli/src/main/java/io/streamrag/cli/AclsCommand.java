@@ -27,9 +27,6 @@ final class AclsCommand {
     /** Options every subcommand shares: where to apply and as whom. */
     abstract static class Apply implements Callable<Integer> {
 
-        @Option(names = "--principal", required = true, paramLabel = "User:NAME", description = "The principal to allow.")
-        String principal;
-
         @Option(names = "--apply", description = "Create the ACLs on the cluster (default: only print them).")
         boolean apply;
 
@@ -44,6 +41,7 @@ final class AclsCommand {
         PrintStream out = System.out;
         PrintStream err = System.err;
 
+        /** The bindings to print or apply; IllegalArgumentException for options that do not fit together. */
         abstract List<AclBinding> acls(Topics topics);
 
         @Override
@@ -61,7 +59,7 @@ final class AclsCommand {
             }
             try (Admin admin = Admin.create(clientProperties())) {
                 Acls.apply(admin, acls);
-                err.println("streamrag acls: created " + acls.size() + " ACLs for " + principal);
+                err.println("streamrag acls: created " + acls.size() + " ACLs");
                 return 0;
             } catch (RuntimeException e) {
                 err.println("streamrag acls: " + e.getMessage());
@@ -81,6 +79,9 @@ final class AclsCommand {
         @Option(names = "--tenant", required = true, description = "The tenant (its answers are on <answer topic>.<tenant>).")
         String tenant;
 
+        @Option(names = "--principal", required = true, paramLabel = "User:NAME", description = "The tenant's principal.")
+        String principal;
+
         @Override
         List<AclBinding> acls(Topics topics) {
             return Acls.tenant(topics, tenant, principal);
@@ -93,10 +94,14 @@ final class AclsCommand {
 
         enum App { INGEST, QUERY, MONITOR }
 
-        @Parameters(index = "0", description = "ingest, query or monitor")
-        App app;
+        @Parameters(arity = "1..3", description = "ingest, query and/or monitor")
+        List<App> apps;
 
-        @Option(names = "--application-id", description = "Its application id (default: streamrag-<app>).")
+        @Option(names = "--principal", paramLabel = "User:NAME",
+                description = "The application's principal; only with one application (default: User:<application>, e.g. User:query).")
+        String principal;
+
+        @Option(names = "--application-id", description = "Its application id; only with one application (default: streamrag-<app>).")
         String applicationId;
 
         @Option(names = "--per-tenant-answers", description = "query: it writes and creates the tenants' answer topics.")
@@ -107,13 +112,21 @@ final class AclsCommand {
 
         @Override
         List<AclBinding> acls(Topics topics) {
-            String id = applicationId != null ? applicationId : "streamrag-" + app.name().toLowerCase(java.util.Locale.ROOT);
-            Acls.StreamAccess access = switch (app) {
-                case INGEST -> Acls.ingest(topics, id);
-                case QUERY -> Acls.query(topics, id, chunkLog, perTenantAnswers);
-                case MONITOR -> Acls.monitor(topics, id);
-            };
-            return Acls.stream(topics, access, principal);
+            if (apps.size() > 1 && (principal != null || applicationId != null)) {
+                throw new IllegalArgumentException("--principal and --application-id name one application's; give one application");
+            }
+            List<AclBinding> acls = new java.util.ArrayList<>();
+            for (App app : new java.util.LinkedHashSet<>(apps)) {
+                String name = app.name().toLowerCase(java.util.Locale.ROOT);
+                String id = applicationId != null ? applicationId : "streamrag-" + name;
+                Acls.StreamAccess access = switch (app) {
+                    case INGEST -> Acls.ingest(topics, id);
+                    case QUERY -> Acls.query(topics, id, chunkLog, perTenantAnswers);
+                    case MONITOR -> Acls.monitor(topics, id);
+                };
+                acls.addAll(Acls.stream(topics, access, principal != null ? principal : "User:" + name));
+            }
+            return acls;
         }
     }
 }

@@ -91,6 +91,30 @@ class AclsCommandSaslTest {
     }
 
     @Test
+    void shouldListAStreamsOwnTopicsGroupAndTransactionalIds_andNoOtherStreamsInputs() {
+        // when
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        AclsCommand.Stream command = new AclsCommand.Stream();
+        command.out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        int exit = new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute("query", "--per-tenant-answers");
+        List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+
+        // then
+        assertThat(exit).isZero();
+        assertThat(lines).contains(
+                "ALLOW User:query READ TOPIC rag.query.requested (literal)",
+                "ALLOW User:query WRITE TOPIC rag.answer.generated (literal)",
+                "ALLOW User:query WRITE TOPIC rag.answer.generated. (prefixed)",
+                "ALLOW User:query CREATE TOPIC rag.answer.generated. (prefixed)",
+                "ALLOW User:query ALL TOPIC streamrag-query (prefixed)",
+                "ALLOW User:query READ GROUP streamrag-query (prefixed)",
+                "ALLOW User:query WRITE TRANSACTIONAL_ID streamrag-query (prefixed)");
+        assertThat(lines).noneMatch(l -> l.contains("READ TOPIC rag.document.submitted") || l.contains("READ TOPIC rag.chunk.embedded"));
+        assertThat(new CommandLine(new AclsCommand.Stream()).setCaseInsensitiveEnumValuesAllowed(true)
+                .execute("ingest", "query", "--principal", "User:x")).isEqualTo(2);
+    }
+
+    @Test
     void shouldLetATenantProduceARequest_andReadItsOwnAnswers() throws Exception {
         // given: the query stream's place is taken by the admin writing one answer
         String answerTopic = Acls.tenantAnswerTopic(TOPICS, "acme");

@@ -5,7 +5,6 @@ import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.embedding.Embedders;
-import io.streamrag.platform.kafka.Acls;
 import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.kafka.Topics;
 import io.streamrag.platform.vector.ChunkIds;
@@ -53,10 +52,12 @@ class SecuredQueryStreamTest {
              LuceneVectorStore store = LuceneVectorStore.open(dir.resolve("index"))) {
             // given: an administrator made the topics and the ACLs
             TopicAdmin.ensure(broker.adminProperties(), TOPICS.specs());
-            try (Admin admin = Admin.create(broker.adminProperties())) {
-                Acls.apply(admin, Acls.stream(TOPICS, Acls.query(TOPICS, "secured-query", false, true), "User:query"));
-                Acls.apply(admin, Acls.tenant(TOPICS, "acme", "User:acme"));
-            }
+            Path adminClient = clientFile("admin", "admin-pw-7");
+            assertThat(new CommandLine(new StreamRag()).setCaseInsensitiveEnumValuesAllowed(true).execute("acls", "stream", "query", "--principal", "User:query",
+                    "--application-id", "secured-query", "--per-tenant-answers", "--apply",
+                    "--bootstrap", broker.bootstrapServers(), "--command-config", adminClient.toString())).isZero();
+            assertThat(new CommandLine(new StreamRag()).execute("acls", "tenant", "--tenant", "acme", "--principal", "User:acme",
+                    "--apply", "--bootstrap", broker.bootstrapServers(), "--command-config", adminClient.toString())).isZero();
             String text = "Acme employees receive 25 days of paid vacation per year.";
             store.upsert(List.of(new StoredChunk(ChunkIds.chunkId("acme", "vacation", 0), "acme", "vacation", 1, 0, "Vacation",
                     text, List.of(), Map.of(), embedder.embedAll(List.of(text)).get(0))));
@@ -75,11 +76,7 @@ class SecuredQueryStreamTest {
             reader.validate();
             assertThat(config.toString()).doesNotContain("query-pw-7");
 
-            Path acmeClient = dir.resolve("acme.properties");
-            StringBuilder lines = new StringBuilder();
-            EmbeddedKafkaBroker.saslProperties("acme", "acme-pw-7")
-                    .forEach((k, v) -> lines.append(k).append('=').append(v.toString().replace("\\", "\\\\")).append('\n'));
-            Files.writeString(acmeClient, lines);
+            Path acmeClient = clientFile("acme", "acme-pw-7");
             Path acmeKey = Files.writeString(dir.resolve("acme.key"), Base64.getEncoder().encodeToString(ACME_KEY) + "\n");
 
             try (QueryApp app = QueryApp.start(config, embedder, store)) {
@@ -104,5 +101,13 @@ class SecuredQueryStreamTest {
                 assertThat(output).contains("status: OK").contains("citations: vacation").contains("auth.verified");
             }
         }
+    }
+
+    /** A client properties file as Kafka's tools take with --command-config. */
+    private Path clientFile(String user, String password) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        EmbeddedKafkaBroker.saslProperties(user, password)
+                .forEach((k, v) -> lines.append(k).append('=').append(v.toString().replace("\\", "\\\\")).append('\n'));
+        return Files.writeString(dir.resolve(user + ".properties"), lines);
     }
 }
