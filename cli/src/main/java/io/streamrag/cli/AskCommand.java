@@ -8,6 +8,9 @@ import io.streamrag.events.QueryRequested;
 import io.streamrag.platform.auth.DemoSecret;
 import io.streamrag.platform.auth.RequestProofs;
 import io.streamrag.platform.auth.TenantKeys;
+import io.streamrag.platform.config.ConfigKey;
+import io.streamrag.platform.config.Settings;
+import io.streamrag.platform.kafka.Acls;
 import io.streamrag.platform.kafka.Topics;
 import io.streamrag.schemas.AvroJson;
 import io.streamrag.schemas.AvroSerde;
@@ -25,9 +28,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +85,20 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the whole answer record as JSON.")
     boolean json;
 
+    @Option(names = "--own-answer-topic", negatable = true, fallbackValue = "true",
+            description = "Read the answer from <answer topic>.<tenant>, as a query stream with query.answers.per.tenant writes it "
+                    + "(default: QUERY_ANSWERS_PER_TENANT, else false).")
+    Boolean ownAnswerTopic;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.mechanism, sasl.jaas.config, ...), over KAFKA_* variables.")
+    Path commandConfig;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Sign the request with the tenant's key (base64, as in auth.tenant.keys) read from this file "
+                    + "(default: the key derived from the demo secret, when it exists).")
+    Path keyFile;
+
     PrintStream out = System.out;
     PrintStream err = System.err;
 
@@ -85,20 +106,21 @@ final class AskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Topics topics = KafkaCli.topics();
         String servers = KafkaCli.bootstrap(bootstrap);
+        String answerTopic = answerTopic(topics);
         String requestId = UUID.randomUUID().toString();
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         AvroSerde<QueryAnswered> answers = AvroSerde.of(QueryAnswered.class);
 
-        Map<String, Object> consumerProps = KafkaCli.clientProperties(servers);
+        Map<String, Object> consumerProps = KafkaCli.clientProperties(servers, commandConfig);
         consumerProps.put("enable.auto.commit", "false");
         consumerProps.put("client.id", "streamrag-ask-" + requestId);
         consumerProps.put("allow.auto.create.topics", "false");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, QueryRequested> producer = new KafkaProducer<>(producerProps(servers), new StringSerializer(),
+             KafkaProducer<String, QueryRequested> producer = new KafkaProducer<>(producerProps(servers, commandConfig), new StringSerializer(),
                      AvroSerde.of(QueryRequested.class).serializer())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topics.answerGenerated(), Duration.ofSeconds(15));
+            List<PartitionInfo> partitions = consumer.partitionsFor(answerTopic, Duration.ofSeconds(15));
             if (partitions == null || partitions.isEmpty()) {
-                err.println("streamrag ask: topic '" + topics.answerGenerated() + "' does not exist on " + servers);
+                err.println("streamrag ask: topic '" + answerTopic + "' does not exist on " + servers);
                 return NO_ANSWER;
             }
             List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -133,15 +155,21 @@ final class AskCommand implements Callable<Integer> {
     }
 
     /**
-     * Signs the request with the tenant's key derived from the demo secret in the user's home folder, when that file
-     * exists (the demo creates it); without it the request goes unsigned and a stream that requires proofs blocks it.
+     * Signs the request with the tenant's key from {@code --key-file}, else with the key derived from the demo secret in
+     * the user's home folder when that file exists (the demo creates it); without either the request goes unsigned and
+     * a stream that requires proofs blocks it.
      */
-    void signIfDemo(QueryRequested request) {
-        Optional<byte[]> secret = DemoSecret.load(secretFile);
-        if (secret.isEmpty()) {
-            return;
+    void signIfDemo(QueryRequested request) throws IOException {
+        byte[] key;
+        if (keyFile != null) {
+            key = Base64.getDecoder().decode(Files.readString(keyFile).strip());
+        } else {
+            Optional<byte[]> secret = DemoSecret.load(secretFile);
+            if (secret.isEmpty()) {
+                return;
+            }
+            key = TenantKeys.derived(secret.get()).keyOf(request.getTenant()).orElseThrow();
         }
-        byte[] key = TenantKeys.derived(secret.get()).keyOf(request.getTenant()).orElseThrow();
         long issuedAt = System.currentTimeMillis();
         request.setAuth(AuthProof.newBuilder()
                 .setScheme(RequestProofs.SCHEME)
@@ -150,11 +178,21 @@ final class AskCommand implements Callable<Integer> {
                 .build());
     }
 
-    /** Where the demo secret is looked for. */
-    java.nio.file.Path secretFile = DemoSecret.defaultPath();
+    /** The shared answer topic, or the tenant's own when the query stream writes one per tenant. */
+    String answerTopic(Topics topics) {
+        boolean own = ownAnswerTopic != null ? ownAnswerTopic
+                : Settings.load(List.of(PER_TENANT), null, System.getenv(), Map.of()).get(PER_TENANT.name())
+                        .map(v -> v.equalsIgnoreCase("true")).orElse(false);
+        return own ? Acls.tenantAnswerTopic(topics, tenant) : topics.answerGenerated();
+    }
 
-    private static Map<String, Object> producerProps(String servers) {
-        Map<String, Object> props = KafkaCli.clientProperties(servers);
+    private static final ConfigKey PER_TENANT = ConfigKey.of("query.answers.per.tenant", "false", "");
+
+    /** Where the demo secret is looked for. */
+    Path secretFile = DemoSecret.defaultPath();
+
+    private static Map<String, Object> producerProps(String servers, Path commandConfig) {
+        Map<String, Object> props = KafkaCli.clientProperties(servers, commandConfig);
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
         return props;

@@ -4,6 +4,7 @@ import io.streamrag.ingest.IngestConfig;
 import io.streamrag.monitor.MonitorConfig;
 import io.streamrag.platform.config.ConfigKey;
 import io.streamrag.platform.embedding.EmbeddingConfig;
+import io.streamrag.platform.kafka.KafkaSecurity;
 import io.streamrag.platform.kafka.Topics;
 import io.streamrag.query.QueryConfig;
 import picocli.CommandLine.Command;
@@ -55,6 +56,7 @@ final class ConfigCommand implements Runnable {
         List<ConfigKey> keys = new ArrayList<>();
         keys.add(ConfigKey.of("kafka.bootstrap.servers", "localhost:9092",
                 "Kafka bootstrap servers. Every kafka.* key (env KAFKA_*) goes to the Kafka clients with the prefix removed."));
+        keys.addAll(KafkaSecurity.KEYS);
         keys.addAll(shared);
         return keys;
     }

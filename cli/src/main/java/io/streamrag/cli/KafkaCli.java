@@ -5,10 +5,13 @@ import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.kafka.Topics;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /** What the client commands (ask, tail) share: where the broker is, the topic names, the client properties. */
 final class KafkaCli {
@@ -52,7 +55,28 @@ final class KafkaCli {
 
     /** Kafka client properties: KAFKA_* environment pass-through (security, ...) plus the bootstrap servers. */
     static Map<String, Object> clientProperties(String bootstrap) {
-        Map<String, Object> props = new HashMap<>(Settings.load(Topics.KEYS, null, System.getenv(), Map.of()).kafkaProperties());
+        return clientProperties(bootstrap, null);
+    }
+
+    /**
+     * The same, plus the client properties of {@code commandConfig} when given (security.protocol, sasl.mechanism,
+     * sasl.jaas.config, ...: the {@code --command-config} file of Kafka's own tools), which win over the environment.
+     */
+    static Map<String, Object> clientProperties(String bootstrap, Path commandConfig) {
+        Settings settings = Settings.load(Topics.KEYS, null, System.getenv(), Map.of());
+        if (!settings.problems().isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", settings.problems()));
+        }
+        Map<String, Object> props = new HashMap<>(settings.kafkaProperties());
+        if (commandConfig != null) {
+            Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(commandConfig, StandardCharsets.UTF_8)) {
+                file.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + commandConfig + ": " + e.getMessage(), e);
+            }
+            file.forEach((k, v) -> props.put(k.toString(), v.toString().strip()));
+        }
         props.put("bootstrap.servers", bootstrap);
         return props;
     }

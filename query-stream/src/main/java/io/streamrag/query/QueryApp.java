@@ -2,6 +2,7 @@ package io.streamrag.query;
 
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.kafka.TopicAdmin;
+import io.streamrag.platform.kafka.TopicSpec;
 import io.streamrag.platform.vector.VectorStore;
 import io.streamrag.query.check.GroundednessChecker;
 import io.streamrag.query.check.SentenceGroundednessChecker;
@@ -21,10 +22,12 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -87,8 +90,12 @@ public final class QueryApp implements AutoCloseable {
     }
 
     private static QueryApp start(QueryConfig config, QueryTopology.Ports ports, AutoCloseable owned) {
-        TopicAdmin.ensure(config.kafka(), config.topics().specs());
-        KafkaStreams streams = new KafkaStreams(QueryTopology.build(config.topics(), config.settings(), ports), properties(config));
+        Set<String> answerTenants = config.governance().answerTenants();
+        List<TopicSpec> specs = new ArrayList<>(config.topics().specs());
+        specs.addAll(TenantAnswerTopics.specs(config.topics(), answerTenants));
+        TopicAdmin.ensure(config.kafka(), specs);
+        KafkaStreams streams = new KafkaStreams(QueryTopology.build(config.topics(), config.settings(), ports, answerTenants),
+                properties(config));
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {

@@ -43,7 +43,8 @@ import java.util.concurrent.Executors;
  * rag.document.ingested (document key -> DocumentIngested; with a semantic cache) -> global store "documents-ingested",
  *                        each change invalidates the tenant's cached answers
  * rag.query.requested  (requestId -> QueryRequested bytes)
- *   -> rag.answer.generated  (requestId -> QueryAnswered; exactly one per request)
+ *   -> rag.answer.generated  (requestId -> QueryAnswered; exactly one per request; with query.answers.per.tenant a
+ *                            proven tenant's answers go to rag.answer.generated.&lt;tenant&gt; instead)
  *   -> llmops.telemetry      (tenant -> Telemetry, kind QUERY; one per request)
  *   -> rag.query.dlq         (key as read -> DeadLetter; records that are not a QueryRequested)
  * </pre>
@@ -99,6 +100,14 @@ public final class QueryTopology {
     }
 
     public static Topology build(Topics topics, QuerySettings settings, Ports ports) {
+        return build(topics, settings, ports, Set.of());
+    }
+
+    /**
+     * With {@code answerTenants} not empty, proven answers of those tenants go to {@code <answer topic>.<tenant>}
+     * ({@link TenantAnswerTopics}); the caller creates those topics first.
+     */
+    public static Topology build(Topics topics, QuerySettings settings, Ports ports, Set<String> answerTenants) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.globalTable(topics.promptTemplate(),
                 Consumed.with(Serdes.String(), AvroSerde.of(PromptTemplate.class)).withName("prompt-templates-source"),
@@ -136,10 +145,8 @@ public final class QueryTopology {
                 .stream(topics.queryRequested(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("query-requests-source"))
                 .process(stage, Named.as(LLM_STAGE));
         outcomes.split(Named.as("query-outcome-"))
-                .branch((k, v) -> v instanceof QueryAnswered, Branched.withConsumer(answers -> answers
-                        .processValues(() -> new Cast<QueryAnswered>(), Named.as("as-answer"))
-                        .to(topics.answerGenerated(), Produced.with(Serdes.String(), AvroSerde.of(QueryAnswered.class))
-                                .withName("answers-sink")), QueryProcessor.ANSWERS))
+                .branch((k, v) -> v instanceof QueryAnswered, Branched.withConsumer(answers -> toAnswerTopics(answers
+                        .processValues(() -> new Cast<QueryAnswered>(), Named.as("as-answer")), topics, answerTenants), QueryProcessor.ANSWERS))
                 .branch((k, v) -> v instanceof Telemetry, Branched.withConsumer(telemetry -> telemetry
                         .processValues(() -> new Cast<Telemetry>(), Named.as("as-telemetry"))
                         .to(topics.telemetry(), Produced.with(Serdes.String(), AvroSerde.of(Telemetry.class))
@@ -150,6 +157,16 @@ public final class QueryTopology {
                                 .withName("dead-letters-sink")), QueryProcessor.DEAD_LETTERS))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /** One shared answer topic, or a topic per proven tenant when {@code tenants} lists any. */
+    private static void toAnswerTopics(KStream<String, QueryAnswered> answers, Topics topics, Set<String> tenants) {
+        Produced<String, QueryAnswered> produced = Produced.with(Serdes.String(), AvroSerde.of(QueryAnswered.class)).withName("answers-sink");
+        if (tenants.isEmpty()) {
+            answers.to(topics.answerGenerated(), produced);
+        } else {
+            answers.to(new TenantAnswerTopics(topics, tenants), produced);
+        }
     }
 
     /** Keeps the latest outcome per document key and tells the semantic cache which tenant's documents changed. */

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a tenant's signing key comes from: a fixed table (production: {@code tenant:base64key,...}) or derived from
@@ -14,6 +15,11 @@ import java.util.Optional;
 public interface TenantKeys {
 
     Optional<byte[]> keyOf(String tenant);
+
+    /** The tenants a key table lists; empty when keys are derived (any tenant name has one). */
+    default Set<String> tenants() {
+        return Set.of();
+    }
 
     /** Parses {@code tenant:base64key,tenant2:base64key2} (whitespace and newlines also separate entries). */
     static TenantKeys parse(String spec) {
@@ -47,6 +53,11 @@ public interface TenantKeys {
             @Override
             public Optional<byte[]> keyOf(String tenant) {
                 return Optional.ofNullable(copy.get(tenant)).map(byte[]::clone);
+            }
+
+            @Override
+            public Set<String> tenants() {
+                return copy.keySet();
             }
 
             @Override

@@ -59,6 +59,6 @@ public record ConfigKey(String name, String defaultValue, String description, bo
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("secret") || k.endsWith(".key") || k.contains("api.key")
                 || k.contains("token") || k.contains("sasl.jaas.config") || k.contains("keystore")
-                || k.contains("truststore.certificates");
+                || k.contains("truststore.certificates") || k.contains("passphrase") || k.contains("credential");
     }
 }

@@ -20,6 +20,7 @@ public final class ConfigReader {
 
     public ConfigReader(Settings settings) {
         this.settings = settings;
+        problems.addAll(settings.problems());
     }
 
     public Settings settings() {
@@ -69,7 +70,7 @@ public final class ConfigReader {
         if (!raw.isEmpty()) {
             problems.add(key + " (" + ConfigKey.envName(key) + ") must be one of "
                     + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList()
-                    + ", not '" + raw + "'");
+                    + ", not " + shown(key, raw));
         }
         return type.getEnumConstants()[0];
     }
@@ -88,7 +89,7 @@ public final class ConfigReader {
                 }
                 return Optional.of(uri);
             } catch (IllegalArgumentException e) {
-                problems.add(key + " (" + ConfigKey.envName(key) + ") must be an absolute URL, not '" + raw + "'");
+                problems.add(key + " (" + ConfigKey.envName(key) + ") must be an absolute URL, not " + shown(key, raw));
                 return Optional.empty();
             }
         });
@@ -128,7 +129,12 @@ public final class ConfigReader {
         } catch (RuntimeException ignored) {
             // reported below
         }
-        problems.add(key + " (" + ConfigKey.envName(key) + ") must be " + expected + ", not '" + raw + "'");
+        problems.add(key + " (" + ConfigKey.envName(key) + ") must be " + expected + ", not " + shown(key, raw));
         return fallback;
+    }
+
+    /** A bad value as a problem message may show it: quoted, or masked when the key is a secret. */
+    private String shown(String key, String raw) {
+        return settings.isSecret(key) ? "the value given (a secret, not shown)" : "'" + raw + "'";
     }
 }

@@ -4,6 +4,7 @@ import io.streamrag.platform.auth.DemoSecret;
 import io.streamrag.platform.auth.TenantKeys;
 import io.streamrag.platform.config.ConfigKey;
 import io.streamrag.platform.config.ConfigReader;
+import io.streamrag.platform.kafka.Acls;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Identity, flood and cost controls of the query stream: how requests prove their tenant, each tenant's request rate
@@ -26,10 +28,12 @@ import java.util.Optional;
  * @param cacheThreshold      cosine similarity of question embeddings that counts as the same question
  * @param cacheMaxEntries     answers kept per tenant, template version and ACL groups (oldest dropped first)
  * @param cacheTtl            longest a cached answer is served
+ * @param answersPerTenant    answers of proven tenants go to {@code <answer topic>.<tenant>} (one topic per listed tenant)
  */
 public record GovernanceConfig(boolean authRequired, TenantKeys tenantKeys, Duration authMaxAge,
                                int requestsPerMinute, long dailyTokens,
-                               boolean cacheEnabled, double cacheThreshold, int cacheMaxEntries, Duration cacheTtl) {
+                               boolean cacheEnabled, double cacheThreshold, int cacheMaxEntries, Duration cacheTtl,
+                               boolean answersPerTenant) {
 
     public static final List<ConfigKey> KEYS = List.of(
             ConfigKey.of("auth.mode", "required", "required: every request must carry an hmac-sha256 proof of its tenant; off: no check (tests, benchmarks)."),
@@ -42,11 +46,13 @@ public record GovernanceConfig(boolean authRequired, TenantKeys tenantKeys, Dura
             ConfigKey.of("cache.enabled", "true", "Answer a repeated question (same tenant, template version, ACL groups) from the semantic cache."),
             ConfigKey.of("cache.similarity.threshold", "0.95", "Cosine similarity of question embeddings (0-1) at which a cached answer is reused."),
             ConfigKey.of("cache.max.entries", "256", "Answers kept per tenant, template version and ACL groups; the oldest go first."),
-            ConfigKey.of("cache.ttl.ms", "86400000", "Longest time a cached answer is served (it also goes stale on any change to the tenant's documents)."));
+            ConfigKey.of("cache.ttl.ms", "86400000", "Longest time a cached answer is served (it also goes stale on any change to the tenant's documents)."),
+            ConfigKey.of("query.answers.per.tenant", "false", "Answers of a proven tenant go to '<topic.answer.generated>.<tenant>', created at start for every tenant "
+                    + "of the key table, so that ACLs let each tenant read only its own answers; other answers stay on the shared topic."));
 
     /** No identity check, no limits: what the stream did before these controls. */
     public static GovernanceConfig open() {
-        return new GovernanceConfig(false, tenant -> Optional.empty(), Duration.ofMinutes(5), 0, 0, false, 0.95, 256, Duration.ofDays(1));
+        return new GovernanceConfig(false, tenant -> Optional.empty(), Duration.ofMinutes(5), 0, 0, false, 0.95, 256, Duration.ofDays(1), false);
     }
 
     public static GovernanceConfig from(ConfigReader config) {
@@ -76,6 +82,10 @@ public record GovernanceConfig(boolean authRequired, TenantKeys tenantKeys, Dura
         } catch (IOException e) {
             config.problem("auth.tenant.keys.file cannot be read: " + e.getMessage());
         }
+        boolean perTenant = config.bool("query.answers.per.tenant");
+        if (perTenant) {
+            checkAnswerTenants(config, required, keys);
+        }
         return new GovernanceConfig(required, keys,
                 Duration.ofMillis(config.longValue("auth.max.age.ms", 1000, Duration.ofDays(1).toMillis())),
                 config.integer("limits.requests.per.minute", 0, 10_000_000),
@@ -83,7 +93,25 @@ public record GovernanceConfig(boolean authRequired, TenantKeys tenantKeys, Dura
                 config.bool("cache.enabled"),
                 config.decimal("cache.similarity.threshold", 0.5, 1.0),
                 config.integer("cache.max.entries", 1, 1_000_000),
-                Duration.ofMillis(config.longValue("cache.ttl.ms", 1000, Duration.ofDays(365).toMillis())));
+                Duration.ofMillis(config.longValue("cache.ttl.ms", 1000, Duration.ofDays(365).toMillis())),
+                perTenant);
+    }
+
+    /** Per-tenant answer topics need proven tenants, a list of them, and names a topic can carry. */
+    private static void checkAnswerTenants(ConfigReader config, boolean required, TenantKeys keys) {
+        if (!required) {
+            config.problem("query.answers.per.tenant needs auth.mode=required: only proven tenants get their own answer topic");
+        } else if (keys.tenants().isEmpty()) {
+            config.problem("query.answers.per.tenant needs a tenant key table (auth.tenant.keys or auth.tenant.keys.file): "
+                    + "answer topics are created for the tenants it lists");
+        }
+        keys.tenants().stream().filter(t -> !Acls.validTenantForTopic(t)).sorted().forEach(t -> config.problem(
+                "query.answers.per.tenant: tenant '" + t + "' cannot name a topic (letters, digits, '.', '_', '-' only)"));
+    }
+
+    /** The tenants whose proven answers go to their own topic; empty when answers all go to the shared topic. */
+    public Set<String> answerTenants() {
+        return answersPerTenant ? tenantKeys.tenants() : Set.of();
     }
 
     public RequestAuthenticator authenticator() {
@@ -99,6 +127,7 @@ public record GovernanceConfig(boolean authRequired, TenantKeys tenantKeys, Dura
     public String toString() {
         return "GovernanceConfig[authRequired=" + authRequired + ", tenantKeys=" + tenantKeys + ", authMaxAge=" + authMaxAge
                 + ", requestsPerMinute=" + requestsPerMinute + ", dailyTokens=" + dailyTokens + ", cacheEnabled=" + cacheEnabled
-                + ", cacheThreshold=" + cacheThreshold + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheTtl=" + cacheTtl + "]";
+                + ", cacheThreshold=" + cacheThreshold + ", cacheMaxEntries=" + cacheMaxEntries + ", cacheTtl=" + cacheTtl
+                + ", answersPerTenant=" + answersPerTenant + "]";
     }
 }

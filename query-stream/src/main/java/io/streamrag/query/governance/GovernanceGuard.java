@@ -46,8 +46,9 @@ public final class GovernanceGuard implements QueryGuard {
         if (screen != null) {
             ScreenVerdict verdict = screen.screen(request.getQuestion());
             if (verdict.attack()) {
+                // The tenant is proven even so: its answer topic carries the refusal (see TenantAnswerTopics).
                 return Decision.reject(AnswerStatus.BLOCKED, "prompt injection in the question: " + String.join("; ", verdict.reasons()),
-                        List.of("injection.question"));
+                        auth.required() ? List.of("auth.verified", "injection.question") : List.of("injection.question"));
             }
         }
         return Decision.allow(request, auth.required() ? List.of("auth.verified") : List.of());
