@@ -149,7 +149,9 @@ class ScaleOutIntegrationTest {
             }
             // and the ops endpoints of a query instance
             assertThat(get(URI.create("http://127.0.0.1:" + firstOps.port() + "/ready")).statusCode()).isEqualTo(200);
-            assertThat(get(URI.create("http://127.0.0.1:" + firstOps.port() + "/metrics")).body()).contains("kafka_stream_");
+            String scrape = get(URI.create("http://127.0.0.1:" + firstOps.port() + "/metrics")).body();
+            assertThat(scrape).contains("kafka_stream_", "kafka_consumer_fetch_manager_records_lag_max", "kafka_producer_", "jvm_gc_");
+            keep("query-instance-metrics.txt", scrape);
             assertThat(get(monitorA.url().resolve("/ready")).statusCode()).isEqualTo(200);
             assertThat(get(monitorA.url().resolve("/metrics")).body()).contains("gen_ai_client", "kafka_stream_", "jvm_memory_used_bytes");
         }
@@ -345,6 +347,13 @@ class ScaleOutIntegrationTest {
 
     private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Leaves a copy for whoever reads the test's output (what a Prometheus scrape of a query instance holds). */
+    private static void keep(String name, String text) throws IOException {
+        Path artifacts = Path.of(System.getProperty("streamrag.test.artifacts", "target/test-artifacts"));
+        java.nio.file.Files.createDirectories(artifacts);
+        java.nio.file.Files.writeString(artifacts.resolve(name), text);
     }
 
     private static List<JsonNode> logLines() throws IOException {
