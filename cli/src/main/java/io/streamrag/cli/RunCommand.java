@@ -66,7 +66,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         AtomicBoolean running = new AtomicBoolean(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.set(false);
-            LOG.info("streamrag run {}: stopping", name());
+            synchronized (started) {
+                if (!started.isEmpty()) {
+                    LOG.info("streamrag run {}: stopping", name());
+                }
+            }
             closeAll(started);
             stopped.countDown();
         }, "streamrag-shutdown"));
@@ -74,9 +78,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
             switch (stream) {
                 case INGEST -> {
                     ConfigReader reader = reader(ConfigKey.union(IngestConfig.KEYS, VectorStores.KEYS, LogContext.KEYS));
+                    LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
                     IngestConfig config = IngestConfig.from(reader);
                     Supplier<VectorStore> store = VectorStores.from(reader);
-                    LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
                     reader.validate();
                     format.apply();
                     OpsEndpoints ops = push(started, OpsEndpoints.serve(OPS_HOST, config.httpPort()));
@@ -87,10 +91,10 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 case QUERY -> {
                     ConfigReader reader = reader(ConfigKey.union(QueryConfig.KEYS, VectorStores.KEYS, LogContext.KEYS));
+                    LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
                     QueryConfig config = QueryConfig.from(reader);
                     Supplier<VectorStore> storeFactory = VectorStores.from(reader);
                     boolean localIndex = VectorStores.isLocal(reader);
-                    LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
                     reader.validate();
                     format.apply();
                     // served before the model loads and the index is rebuilt: healthy while starting, ready only after
@@ -106,8 +110,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 case MONITOR -> {
                     ConfigReader reader = reader(ConfigKey.union(MonitorConfig.KEYS, LogContext.KEYS));
-                    MonitorConfig config = MonitorConfig.from(reader);
                     LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
+                    MonitorConfig config = MonitorConfig.from(reader);
                     reader.validate();
                     format.apply();
                     MonitorApp app = push(started, MonitorApp.start(config));
