@@ -96,6 +96,7 @@ final class BenchMonitorCommand implements Callable<Integer> {
                     Thread.sleep(20);
                 }
                 long started = System.nanoTime();
+                long cpuStarted = processCpuNanos();
                 URI all = app.url().resolve("/api/metrics?from=0&to=" + (now + 3_600_000));
                 long seen = 0;
                 long lastLog = System.nanoTime();
@@ -111,15 +112,17 @@ final class BenchMonitorCommand implements Callable<Integer> {
                     }
                 }
                 double eventsPerSecond = events / ((System.nanoTime() - started) / 1e9);
-                log("consumed %,d events: %.0f events/s", events, eventsPerSecond);
+                double cpuMicrosPerEvent = (processCpuNanos() - cpuStarted) / 1e3 / events;
+                log("consumed %,d events: %.0f events/s, %.1f us process CPU per event", events, eventsPerSecond, cpuMicrosPerEvent);
 
                 // 2. freshness at a steady rate
                 double[] freshness = freshness(app, serde, telemetry, bootstrap);
                 double p99 = percentile(freshness, 0.99);
                 String result = String.format(Locale.ROOT,
                         "{\"events_per_s\": %.0f, \"p99_freshness_ms\": %.0f, \"p50_freshness_ms\": %.0f, \"events\": %d, "
+                                + "\"cpu_us_per_event\": %.1f, "
                                 + "\"freshness_rate_per_s\": %d, \"freshness_samples\": %d}",
-                        eventsPerSecond, p99, percentile(freshness, 0.50), events, rate, freshness.length);
+                        eventsPerSecond, p99, percentile(freshness, 0.50), events, cpuMicrosPerEvent, rate, freshness.length);
                 System.out.println(result);
                 return 0;
             }
@@ -189,6 +192,12 @@ final class BenchMonitorCommand implements Callable<Integer> {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = EVENTS.matcher(response.body());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** CPU time of the whole process (broker, stream threads, HTTP): the machine's share spent per event. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs, int batchBytes) {

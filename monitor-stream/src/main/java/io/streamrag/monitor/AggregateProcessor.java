@@ -7,8 +7,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +26,11 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
     private static final Logger LOG = LoggerFactory.getLogger(AggregateProcessor.class);
     private static final AvroSerde<Telemetry> SERDE = AvroSerde.of(Telemetry.class);
 
-    private static final long DEDUP_SLOT_MS = 60_000;
-
     private final MonitorSettings settings;
     private final long windowMs;
     private final long graceMs;
-    private final long dedupMs;
     private ProcessorContext<String, byte[]> context;
-    private WindowStore<String, Long> seen;
+    private DedupStore seen;
     private AggregateWindowStore windows;
     private long streamTime = Long.MIN_VALUE;
     private long nextClose = Long.MIN_VALUE;
@@ -47,7 +42,6 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
         this.settings = settings;
         this.windowMs = settings.window().toMillis();
         this.graceMs = settings.grace().toMillis();
-        this.dedupMs = settings.dedupRetention().toMillis();
     }
 
     @Override
@@ -91,31 +85,24 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
             return;
         }
         long time = telemetry.getHeader().getTimestamp().toEpochMilli();
-        String eventId = telemetry.getHeader().getEventId();
-        // ids are filed under their minute, not their exact time: a lookup then visits a few dozen time slots
-        // instead of one per distinct timestamp in the retention period
-        long slot = time - Math.floorMod(time, DEDUP_SLOT_MS);
-        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, slot - dedupMs, slot + dedupMs)) {
-            if (earlier.hasNext()) {
-                settings.observer().duplicate();
-                return;
-            }
+        if (!seen.firstSeen(telemetry.getHeader().getEventId(), time, streamTime)) {
+            settings.observer().duplicate();
+            return;
         }
-        seen.put(eventId, time, slot);
 
         long start = time - Math.floorMod(time, windowMs);
         if (streamTime != Long.MIN_VALUE && start + windowMs + graceMs <= streamTime) {
             settings.observer().late();
             return;
         }
-        List<DimensionKey> keys = DimensionKey.of(telemetry);
-        for (DimensionKey key : keys) {
+        WindowAggregate.Contribution contribution = new WindowAggregate.Contribution(telemetry, settings.errorStatuses());
+        for (DimensionKey key : DimensionKey.of(telemetry)) {
             WindowAggregate aggregate = windows.openWindow(key.toString(), start);
             if (aggregate == null) { // closed before a restart
                 settings.observer().late();
                 return;
             }
-            aggregate.add(telemetry, settings.errorStatuses());
+            aggregate.add(contribution);
         }
         settings.observer().counted(telemetry);
         if (nextClose == Long.MIN_VALUE) {

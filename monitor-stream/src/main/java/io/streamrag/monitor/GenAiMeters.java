@@ -27,7 +27,10 @@ final class GenAiMeters implements TelemetryObserver {
 
     private final MeterRegistry registry;
     private final Set<String> errorStatuses;
-    private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private record SeriesKey(String model, String provider, String tenant, String status) {
+    }
+
+    private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
     private final Counter undecodable;
     private final Counter duplicates;
     private final Counter late;
@@ -50,8 +53,11 @@ final class GenAiMeters implements TelemetryObserver {
         String model = t.getRequestModel() == null ? "none" : t.getRequestModel();
         String provider = t.getProviderName() == null ? "none" : t.getProviderName();
         String status = t.getStatus();
-        Series s = series.computeIfAbsent(model + '\u0000' + provider + '\u0000' + t.getTenant() + '\u0000' + status,
-                k -> create(model, provider, t.getTenant(), status));
+        SeriesKey key = new SeriesKey(model, provider, t.getTenant(), status);
+        Series s = series.get(key);
+        if (s == null) {
+            s = series.computeIfAbsent(key, k -> create(k.model(), k.provider(), k.tenant(), k.status()));
+        }
         s.inputTokens().record(t.getInputTokens());
         s.outputTokens().record(t.getOutputTokens());
         Long total = t.getLatencyMs().get("total");
