@@ -37,6 +37,7 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
     private long undecodable;
     private int partition;
     private long lastRecordWallClock;
+    private Telemetry reused;
 
     AggregateProcessor(MonitorSettings settings) {
         this.settings = settings;
@@ -70,11 +71,14 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
         lastRecordWallClock = System.currentTimeMillis();
         Telemetry telemetry;
         try {
-            telemetry = SERDE.decode(record.value());
+            // one record object refilled for every event: nothing keeps it past this call
+            telemetry = SERDE.decode(record.value(), reused);
+            reused = telemetry;
             if (telemetry == null) {
                 throw new SerializationException("empty value");
             }
         } catch (SerializationException e) {
+            reused = null; // possibly half filled
             undecodable++;
             settings.observer().undecodable(e.getMessage());
             if (Long.bitCount(undecodable) == 1) { // 1st, 2nd, 4th, 8th...: visible without flooding the log

@@ -47,7 +47,7 @@ final class DedupStore implements StateStore {
     private long nextBatch;
     private boolean loaded;
 
-    private DedupStore(WindowStore<Long, byte[]> inner, Duration retention) {
+    DedupStore(WindowStore<Long, byte[]> inner, Duration retention) {
         this.inner = inner;
         this.retentionMs = Math.max(1, retention.toMillis());
         this.generationMs = Math.max(1, retentionMs / 4);

@@ -75,6 +75,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
      * (not single-object encoded, an unknown schema fingerprint, a corrupt body).
      */
     public T decode(byte[] bytes) {
+        return decode(bytes, null);
+    }
+
+    /**
+     * Like {@link #decode(byte[])}, filling {@code reuse} (when not null) instead of a new record: for a hot loop
+     * that is done with the previous record before it decodes the next one.
+     */
+    public T decode(byte[] bytes, T reuse) {
         if (bytes == null) {
             return null;
         }
@@ -90,7 +98,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, DECODERS.get());
             DECODERS.set(decoder);
-            return reader.read(null, decoder);
+            return reader.read(reuse, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt " + type.getSimpleName() + " body: " + e.getMessage(), e);
         }
