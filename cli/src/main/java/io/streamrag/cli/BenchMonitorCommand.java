@@ -51,10 +51,10 @@ final class BenchMonitorCommand implements Callable<Integer> {
     int seconds = 20;
 
     @Option(names = "--threads", description = "Monitor stream threads (default: ${DEFAULT-VALUE}).")
-    int threads = 2;
+    int threads = 1;
 
     @Option(names = "--partitions", description = "Partitions of the telemetry topic (default: ${DEFAULT-VALUE}).")
-    int partitions = 4;
+    int partitions = 3;
 
     @Option(names = "--json", description = "Print only the JSON result.")
     boolean json;

@@ -100,8 +100,8 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
             return;
         }
         WindowAggregate.Contribution contribution = new WindowAggregate.Contribution(telemetry, settings.errorStatuses());
-        for (DimensionKey key : DimensionKey.of(telemetry)) {
-            WindowAggregate aggregate = windows.openWindow(key.toString(), start);
+        for (String key : DimensionKey.keysOf(telemetry)) {
+            WindowAggregate aggregate = windows.openWindow(key, start);
             if (aggregate == null) { // closed before a restart
                 settings.observer().late();
                 return;

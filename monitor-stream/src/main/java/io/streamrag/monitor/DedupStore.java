@@ -22,13 +22,14 @@ import java.util.TreeMap;
 
 /**
  * The event ids one partition has seen recently, to drop duplicates. An id is kept as 128 bits (a canonical UUID's
- * own bits, any other id's MD5) in an in-memory hash set per generation of event time, so a lookup costs a few
- * hash probes instead of a walk through a sorted store. An id is remembered until stream time is {@code retention}
- * past its generation's end; then the whole generation is dropped at once.
+ * own bits, any other id's MD5) in one in-memory open-addressing table, with the generation of event time it was
+ * seen in (a quarter of the retention long), so a lookup is one probe sequence instead of a walk through a sorted
+ * store. An id is remembered until stream time is {@code retention} past its generation's end; then one pass over
+ * the table drops that generation's ids.
  * <p>
  * Ids first seen since the last commit are written to a changelogged window store in batches (one record per
  * generation and up to {@link #BATCH_IDS} ids) when Kafka Streams commits, which it does for every store of the
- * task before it commits the input offsets. After a restart the sets are rebuilt from that store. Together with
+ * task before it commits the input offsets. After a restart the table is rebuilt from that store. Together with
  * {@link AggregateWindowStore}, which writes its aggregates at the same commit, an event is either in both the
  * restored aggregates and the restored ids (so its reprocessed copy is dropped as a duplicate) or in neither (so it
  * is counted when reprocessed). With {@code processing.guarantee=exactly_once_v2} the two writes and the offsets
@@ -42,7 +43,9 @@ final class DedupStore implements StateStore {
     private final WindowStore<Long, byte[]> inner;   // batch number -> packed ids, at the generation's start
     private final long generationMs;
     private final long retentionMs;
-    private final TreeMap<Long, IdSet> generations = new TreeMap<>();
+    private final IdSet ids = new IdSet();
+    /** Ids remembered per generation start, to know when the oldest generation is due to be forgotten. */
+    private final TreeMap<Long, Long> generations = new TreeMap<>();
     private final TreeMap<Long, IdList> unwritten = new TreeMap<>();
     private long nextBatch;
     private boolean loaded;
@@ -82,16 +85,15 @@ final class DedupStore implements StateStore {
             hi = digest.getLong();
             lo = digest.getLong();
         }
-        for (IdSet set : generations.values()) {
-            if (set.contains(hi, lo)) {
-                return false;
-            }
+        if (ids.contains(hi, lo)) {
+            return false;
         }
         long generation = time - Math.floorMod(time, generationMs);
         if (streamTime != Long.MIN_VALUE && generation + generationMs + retentionMs <= streamTime) {
             return true; // too old to remember: its window has long closed, so it is dropped as late anyway
         }
-        generations.computeIfAbsent(generation, g -> new IdSet()).add(hi, lo);
+        ids.add(hi, lo, generation);
+        generations.merge(generation, 1L, Long::sum);
         unwritten.computeIfAbsent(generation, g -> new IdList()).add(hi, lo);
         return true;
     }
@@ -99,16 +101,21 @@ final class DedupStore implements StateStore {
     /** How many ids are remembered (for tests and sizing). */
     long size() {
         load();
-        return generations.values().stream().mapToLong(s -> s.size).sum();
+        return ids.size;
     }
 
     private void expire(long streamTime) {
+        if (generations.isEmpty() || generations.firstKey() + generationMs + retentionMs > streamTime) {
+            return;
+        }
         while (!generations.isEmpty() && generations.firstKey() + generationMs + retentionMs <= streamTime) {
             unwritten.remove(generations.pollFirstEntry().getKey());
         }
+        // once a generation: one pass over the table keeps the ids of the generations still remembered
+        ids.retainFrom(generations.isEmpty() ? Long.MAX_VALUE : generations.firstKey());
     }
 
-    /** After a restart: every stored batch back into its generation's set (once restoration is done). */
+    /** After a restart: every stored batch back into the table, under its generation (once restoration is done). */
     private void load() {
         if (loaded) {
             return;
@@ -118,22 +125,24 @@ final class DedupStore implements StateStore {
             while (all.hasNext()) {
                 KeyValue<Windowed<Long>, byte[]> next = all.next();
                 nextBatch = Math.max(nextBatch, next.key.key() + 1);
-                IdSet set = generations.computeIfAbsent(next.key.window().start(), g -> new IdSet());
-                ByteBuffer ids = ByteBuffer.wrap(next.value);
-                while (ids.remaining() >= 16) {
-                    set.add(ids.getLong(), ids.getLong());
+                long generation = next.key.window().start();
+                ByteBuffer batch = ByteBuffer.wrap(next.value);
+                while (batch.remaining() >= 16) {
+                    if (ids.add(batch.getLong(), batch.getLong(), generation)) {
+                        generations.merge(generation, 1L, Long::sum);
+                    }
                 }
             }
         }
     }
 
     private void writeUnwritten() {
-        unwritten.forEach((generation, ids) -> {
-            for (int from = 0; from < ids.size; from += BATCH_IDS) {
-                int n = Math.min(BATCH_IDS, ids.size - from);
+        unwritten.forEach((generation, seen) -> {
+            for (int from = 0; from < seen.size; from += BATCH_IDS) {
+                int n = Math.min(BATCH_IDS, seen.size - from);
                 ByteBuffer batch = ByteBuffer.allocate(16 * n);
                 for (int i = from; i < from + n; i++) {
-                    batch.putLong(ids.values[2 * i]).putLong(ids.values[2 * i + 1]);
+                    batch.putLong(seen.values[2 * i]).putLong(seen.values[2 * i + 1]);
                 }
                 inner.put(nextBatch++, batch.array(), generation);
             }
@@ -236,17 +245,22 @@ final class DedupStore implements StateStore {
         }
     }
 
-    /** Open addressing over pairs of longs; the all-zero id (the nil UUID) is kept aside as it marks a free slot. */
+    /**
+     * Open addressing over pairs of longs, with each id's generation alongside; the all-zero id (the nil UUID)
+     * is kept aside as it marks a free slot. One table for every generation: a lookup is one probe sequence.
+     */
     private static final class IdSet {
         long[] slots = new long[2 * 1024];
+        long[] generationOf = new long[1024];
         int size;
         boolean hasZero;
+        long zeroGeneration;
 
         boolean contains(long hi, long lo) {
             if (hi == 0 && lo == 0) {
                 return hasZero;
             }
-            int mask = slots.length / 2 - 1;
+            int mask = generationOf.length - 1;
             for (int i = index(hi, lo, mask); ; i = (i + 1) & mask) {
                 long h = slots[2 * i];
                 long l = slots[2 * i + 1];
@@ -259,40 +273,62 @@ final class DedupStore implements StateStore {
             }
         }
 
-        void add(long hi, long lo) {
+        /** False when the id was there already. */
+        boolean add(long hi, long lo, long generation) {
             if (hi == 0 && lo == 0) {
-                if (!hasZero) {
-                    hasZero = true;
-                    size++;
+                if (hasZero) {
+                    return false;
                 }
-                return;
-            }
-            if (size + 1 > slots.length / 4) { // keep the load at or below one half (two longs a slot)
-                grow();
-            }
-            if (insert(slots, hi, lo)) {
+                hasZero = true;
+                zeroGeneration = generation;
                 size++;
+                return true;
             }
+            if (size + 1 > generationOf.length / 2) { // keep the load at or below one half
+                rebuild(generationOf.length * 2, Long.MIN_VALUE);
+            }
+            if (insert(slots, generationOf, hi, lo, generation)) {
+                size++;
+                return true;
+            }
+            return false;
         }
 
-        private void grow() {
-            long[] bigger = new long[slots.length * 2];
-            for (int i = 0; i < slots.length; i += 2) {
-                if (slots[i] != 0 || slots[i + 1] != 0) {
-                    insert(bigger, slots[i], slots[i + 1]);
+        /** Forgets the ids of generations before {@code oldest}. */
+        void retainFrom(long oldest) {
+            if (hasZero && zeroGeneration < oldest) {
+                hasZero = false;
+                size--;
+            }
+            rebuild(generationOf.length, oldest);
+        }
+
+        private void rebuild(int capacity, long oldest) {
+            long[] newSlots = new long[2 * capacity];
+            long[] newGenerations = new long[capacity];
+            int kept = hasZero ? 1 : 0;
+            for (int i = 0; i < generationOf.length; i++) {
+                long h = slots[2 * i];
+                long l = slots[2 * i + 1];
+                if ((h != 0 || l != 0) && generationOf[i] >= oldest) {
+                    insert(newSlots, newGenerations, h, l, generationOf[i]);
+                    kept++;
                 }
             }
-            slots = bigger;
+            slots = newSlots;
+            generationOf = newGenerations;
+            size = kept;
         }
 
-        private static boolean insert(long[] table, long hi, long lo) {
-            int mask = table.length / 2 - 1;
+        private static boolean insert(long[] table, long[] generations, long hi, long lo, long generation) {
+            int mask = generations.length - 1;
             for (int i = index(hi, lo, mask); ; i = (i + 1) & mask) {
                 long h = table[2 * i];
                 long l = table[2 * i + 1];
                 if (h == 0 && l == 0) {
                     table[2 * i] = hi;
                     table[2 * i + 1] = lo;
+                    generations[i] = generation;
                     return true;
                 }
                 if (h == hi && l == lo) {

@@ -31,6 +31,8 @@ final class GenAiMeters implements TelemetryObserver {
     }
 
     private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
+    /** Looked up once per tenant and status: finding a meter by name and tags costs more than counting. */
+    private final Map<SeriesKey, Counter[]> ingest = new ConcurrentHashMap<>();
     private final Counter undecodable;
     private final Counter duplicates;
     private final Counter late;
@@ -46,8 +48,15 @@ final class GenAiMeters implements TelemetryObserver {
     @Override
     public void counted(Telemetry t) {
         if (t.getKind() == TelemetryKind.INGEST) {
-            registry.counter("streamrag.ingest.documents", "tenant", t.getTenant(), "status", t.getStatus()).increment();
-            registry.counter("streamrag.ingest.chunks", "tenant", t.getTenant()).increment(t.getChunks());
+            SeriesKey key = new SeriesKey("", "", t.getTenant(), t.getStatus());
+            Counter[] counters = ingest.get(key);
+            if (counters == null) {
+                counters = ingest.computeIfAbsent(key, k -> new Counter[]{
+                        registry.counter("streamrag.ingest.documents", "tenant", k.tenant(), "status", k.status()),
+                        registry.counter("streamrag.ingest.chunks", "tenant", k.tenant())});
+            }
+            counters[0].increment();
+            counters[1].increment(t.getChunks());
             return;
         }
         String model = t.getRequestModel() == null ? "none" : t.getRequestModel();

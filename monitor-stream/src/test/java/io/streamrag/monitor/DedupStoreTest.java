@@ -108,11 +108,14 @@ class DedupStoreTest {
 
         // when: stream time within the retention, then well past it
         boolean withinRetention = store.firstSeen(old, T0, T0 + RETENTION.toMillis() - 1);
-        store.firstSeen(UUID.randomUUID().toString(), T0 + 3 * RETENTION.toMillis(), T0 + 3 * RETENTION.toMillis());
+        String recent = UUID.randomUUID().toString();
+        store.firstSeen(recent, T0 + 3 * RETENTION.toMillis(), T0 + 3 * RETENTION.toMillis());
 
-        // then
+        // then: the old id is gone, the recent one still counts as seen
         assertThat(withinRetention).isFalse();
         assertThat(store.size()).isEqualTo(1);
+        assertThat(store.firstSeen(recent, T0 + 3 * RETENTION.toMillis(), T0 + 3 * RETENTION.toMillis())).isFalse();
+        assertThat(store.firstSeen(old, T0 + 3 * RETENTION.toMillis(), T0 + 3 * RETENTION.toMillis())).isTrue();
     }
 
     private int records() {
