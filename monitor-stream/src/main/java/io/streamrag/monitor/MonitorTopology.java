@@ -53,8 +53,8 @@ public final class MonitorTopology {
 
     public static Topology build(Topics topics, MonitorSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        // ids in memory as hash sets, written to a changelogged store in batches at commit: a lookup and an insert
-        // per event must stay cheap; memory grows with the events of one retention period (about 50 bytes each)
+        // ids as 128 bits in an in-memory hash table, written to a changelogged store in batches at commit: a lookup
+        // and an insert per event must stay cheap; memory grows with the events of one retention period (64-112 bytes each)
         builder.addStateStore(DedupStore.builder(DEDUP_STORE, settings.dedupRetention()));
         builder.addStateStore(AggregateWindowStore.builder(WINDOW_STORE, settings.storeRetention(), settings.window()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), Serdes.String()));
