@@ -50,6 +50,12 @@ final class BenchMonitorCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "Length of the freshness phase (default: ${DEFAULT-VALUE}).")
     int seconds = 20;
 
+    @Option(names = "--threads", description = "Monitor stream threads (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = "--partitions", description = "Partitions of the telemetry topic (default: ${DEFAULT-VALUE}).")
+    int partitions = 3;
+
     @Option(names = "--json", description = "Print only the JSON result.")
     boolean json;
 
@@ -62,16 +68,17 @@ final class BenchMonitorCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             String bootstrap = broker.bootstrapServers();
             String telemetry = "bench.telemetry";
-            Map<String, String> config = Map.of(
-                    "kafka.bootstrap.servers", bootstrap,
-                    "monitor.application.id", "bench-monitor-" + UUID.randomUUID().toString().substring(0, 8),
-                    "monitor.http.port", "0",
-                    "monitor.http.host", "127.0.0.1",
-                    "topic.telemetry", telemetry,
-                    "topic.metrics", "bench.metrics",
-                    "topic.alerts", "bench.alerts",
-                    "kafka.max.poll.records", "5000",
-                    "kafka.fetch.max.bytes", "16777216");
+            Map<String, String> config = Map.ofEntries(Map.entry("monitor.stream.threads", Integer.toString(threads)),
+                    Map.entry("topic.partitions", Integer.toString(partitions)),
+                    Map.entry("kafka.bootstrap.servers", bootstrap),
+                    Map.entry("monitor.application.id", "bench-monitor-" + UUID.randomUUID().toString().substring(0, 8)),
+                    Map.entry("monitor.http.port", "0"),
+                    Map.entry("monitor.http.host", "127.0.0.1"),
+                    Map.entry("topic.telemetry", telemetry),
+                    Map.entry("topic.metrics", "bench.metrics"),
+                    Map.entry("topic.alerts", "bench.alerts"),
+                    Map.entry("kafka.max.poll.records", "5000"),
+                    Map.entry("kafka.fetch.max.bytes", "16777216"));
 
             // 1. pre-fill: events spread over the last five minutes, so windows close while the monitor reads
             long fillStarted = System.nanoTime();
@@ -79,7 +86,7 @@ final class BenchMonitorCommand implements Callable<Integer> {
             long span = Duration.ofMinutes(5).toMillis();
             Random random = new Random(7);
             io.streamrag.platform.kafka.TopicAdmin.ensure(Map.of("bootstrap.servers", bootstrap),
-                    List.of(new io.streamrag.platform.kafka.TopicSpec(telemetry, 3, (short) 1, Map.of())));
+                    List.of(new io.streamrag.platform.kafka.TopicSpec(telemetry, partitions, (short) 1, Map.of())));
             log("broker ready in %.1f s", (System.nanoTime() - fillStarted) / 1e9);
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap, 50, 1 << 20)) {
                 for (int i = 0; i < events; i++) {
@@ -96,6 +103,8 @@ final class BenchMonitorCommand implements Callable<Integer> {
                     Thread.sleep(20);
                 }
                 long started = System.nanoTime();
+                long cpuStarted = processCpuNanos();
+                Map<String, Long> threadCpuStarted = threadCpuNanos();
                 URI all = app.url().resolve("/api/metrics?from=0&to=" + (now + 3_600_000));
                 long seen = 0;
                 long lastLog = System.nanoTime();
@@ -111,15 +120,21 @@ final class BenchMonitorCommand implements Callable<Integer> {
                     }
                 }
                 double eventsPerSecond = events / ((System.nanoTime() - started) / 1e9);
-                log("consumed %,d events: %.0f events/s", events, eventsPerSecond);
+                double cpuMicrosPerEvent = (processCpuNanos() - cpuStarted) / 1e3 / events;
+                log("consumed %,d events: %.0f events/s, %.1f us process CPU per event", events, eventsPerSecond, cpuMicrosPerEvent);
+                Map<String, Long> threadCpu = threadCpuNanos();
+                threadCpu.replaceAll((name, nanos) -> nanos - threadCpuStarted.getOrDefault(name, 0L));
+                threadCpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                        .forEach(e -> log("  %6.2f us/event  %s", e.getValue() / 1e3 / events, e.getKey()));
 
                 // 2. freshness at a steady rate
                 double[] freshness = freshness(app, serde, telemetry, bootstrap);
                 double p99 = percentile(freshness, 0.99);
                 String result = String.format(Locale.ROOT,
                         "{\"events_per_s\": %.0f, \"p99_freshness_ms\": %.0f, \"p50_freshness_ms\": %.0f, \"events\": %d, "
+                                + "\"cpu_us_per_event\": %.1f, "
                                 + "\"freshness_rate_per_s\": %d, \"freshness_samples\": %d}",
-                        eventsPerSecond, p99, percentile(freshness, 0.50), events, rate, freshness.length);
+                        eventsPerSecond, p99, percentile(freshness, 0.50), events, cpuMicrosPerEvent, rate, freshness.length);
                 System.out.println(result);
                 return 0;
             }
@@ -189,6 +204,25 @@ final class BenchMonitorCommand implements Callable<Integer> {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = EVENTS.matcher(response.body());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** CPU time of the whole process (broker, stream threads, HTTP): the machine's share spent per event. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** CPU time per kind of thread (digits in names folded), to see where the process CPU goes. */
+    private static Map<String, Long> threadCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long nanos = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                byName.merge(info.getThreadName().replaceAll("[0-9a-f]{4,}(-[0-9a-f]+)*|\\d+", "#"), nanos, Long::sum);
+            }
+        }
+        return byName;
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs, int batchBytes) {

@@ -8,8 +8,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,26 +27,23 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
     private static final Logger LOG = LoggerFactory.getLogger(AggregateProcessor.class);
     private static final AvroSerde<Telemetry> SERDE = AvroSerde.of(Telemetry.class);
 
-    private static final long DEDUP_SLOT_MS = 60_000;
-
     private final MonitorSettings settings;
     private final long windowMs;
     private final long graceMs;
-    private final long dedupMs;
     private ProcessorContext<String, byte[]> context;
-    private WindowStore<String, Long> seen;
+    private DedupStore seen;
     private AggregateWindowStore windows;
     private long streamTime = Long.MIN_VALUE;
     private long nextClose = Long.MIN_VALUE;
     private long undecodable;
     private int partition;
     private long lastRecordWallClock;
+    private Telemetry reused;
 
     AggregateProcessor(MonitorSettings settings) {
         this.settings = settings;
         this.windowMs = settings.window().toMillis();
         this.graceMs = settings.grace().toMillis();
-        this.dedupMs = settings.dedupRetention().toMillis();
     }
 
     @Override
@@ -77,11 +72,14 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
         lastRecordWallClock = System.currentTimeMillis();
         Telemetry telemetry;
         try {
-            telemetry = SERDE.decode(record.value());
+            // one record object refilled for every event: nothing keeps it past this call
+            telemetry = SERDE.decode(record.value(), reused);
+            reused = telemetry;
             if (telemetry == null) {
                 throw new SerializationException("empty value");
             }
         } catch (SerializationException e) {
+            reused = null; // possibly half filled
             undecodable++;
             settings.observer().undecodable(e.getMessage());
             if (Long.bitCount(undecodable) == 1) { // 1st, 2nd, 4th, 8th...: visible without flooding the log
@@ -100,31 +98,24 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
     /** Counts one decoded event into the open windows of each of its dimensions, once per event id. */
     private void aggregate(Telemetry telemetry) {
         long time = telemetry.getHeader().getTimestamp().toEpochMilli();
-        String eventId = telemetry.getHeader().getEventId();
-        // ids are filed under their minute, not their exact time: a lookup then visits a few dozen time slots
-        // instead of one per distinct timestamp in the retention period
-        long slot = time - Math.floorMod(time, DEDUP_SLOT_MS);
-        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, slot - dedupMs, slot + dedupMs)) {
-            if (earlier.hasNext()) {
-                settings.observer().duplicate();
-                return;
-            }
+        if (!seen.firstSeen(telemetry.getHeader().getEventId(), time, streamTime)) {
+            settings.observer().duplicate();
+            return;
         }
-        seen.put(eventId, time, slot);
 
         long start = time - Math.floorMod(time, windowMs);
         if (streamTime != Long.MIN_VALUE && start + windowMs + graceMs <= streamTime) {
             settings.observer().late();
             return;
         }
-        List<DimensionKey> keys = DimensionKey.of(telemetry);
-        for (DimensionKey key : keys) {
-            WindowAggregate aggregate = windows.openWindow(key.toString(), start);
+        WindowAggregate.Contribution contribution = new WindowAggregate.Contribution(telemetry, settings.errorStatuses());
+        for (String key : DimensionKey.keysOf(telemetry)) {
+            WindowAggregate aggregate = windows.openWindow(key, start);
             if (aggregate == null) { // closed before a restart
                 settings.observer().late();
                 return;
             }
-            aggregate.add(telemetry, settings.errorStatuses());
+            aggregate.add(contribution);
         }
         settings.observer().counted(telemetry);
         if (nextClose == Long.MIN_VALUE) {

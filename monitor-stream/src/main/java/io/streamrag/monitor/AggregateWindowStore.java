@@ -16,10 +16,8 @@ import org.apache.kafka.streams.state.internals.StateStoreProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The per-partition window aggregates, kept as objects while their window is open and written to a changelogged
@@ -36,7 +34,6 @@ final class AggregateWindowStore implements StateStore, WindowSnapshots {
 
     private final WindowStore<String, byte[]> inner;
     private final Map<WindowKey, WindowAggregate> open = new HashMap<>();
-    private final Set<WindowKey> dirty = new HashSet<>();
     private boolean loaded;
 
     private AggregateWindowStore(WindowStore<String, byte[]> inner) {
@@ -47,50 +44,8 @@ final class AggregateWindowStore implements StateStore, WindowSnapshots {
     static StoreBuilder<AggregateWindowStore> builder(String name, Duration retention, Duration window) {
         Map<String, String> logConfig = Map.of("cleanup.policy", "compact,delete",
                 "retention.ms", Long.toString(retention.plus(Duration.ofDays(1)).toMillis()));
-        StoreBuilder<WindowStore<String, byte[]>> innerBuilder = Stores.windowStoreBuilder(
-                        Stores.inMemoryWindowStore(name, retention, window, false), Serdes.String(), Serdes.ByteArray())
-                .withLoggingEnabled(logConfig);
-        return new StoreBuilder<>() {
-            @Override
-            public StoreBuilder<AggregateWindowStore> withCachingEnabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<AggregateWindowStore> withCachingDisabled() {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<AggregateWindowStore> withLoggingEnabled(Map<String, String> config) {
-                return this;
-            }
-
-            @Override
-            public StoreBuilder<AggregateWindowStore> withLoggingDisabled() {
-                throw new UnsupportedOperationException("the aggregate store is always changelogged");
-            }
-
-            @Override
-            public AggregateWindowStore build() {
-                return new AggregateWindowStore(innerBuilder.build());
-            }
-
-            @Override
-            public Map<String, String> logConfig() {
-                return logConfig;
-            }
-
-            @Override
-            public boolean loggingEnabled() {
-                return true;
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-        };
+        return new WrappedStoreBuilder<>(Stores.windowStoreBuilder(Stores.inMemoryWindowStore(name, retention, window, false),
+                Serdes.String(), Serdes.ByteArray()), logConfig, AggregateWindowStore::new);
     }
 
     /** The aggregate of an open window, created if new; null when that window was already closed (late event). */
@@ -106,7 +61,7 @@ final class AggregateWindowStore implements StateStore, WindowSnapshots {
             }
             open.put(key, aggregate);
         }
-        dirty.add(key);
+        aggregate.changed = true;
         return aggregate;
     }
 
@@ -118,7 +73,6 @@ final class AggregateWindowStore implements StateStore, WindowSnapshots {
     /** Marks a window closed and returns its final per-partition aggregate as bytes. */
     synchronized byte[] close(WindowKey key) {
         WindowAggregate aggregate = open.remove(key);
-        dirty.remove(key);
         aggregate.closed = true;
         byte[] bytes = aggregate.toBytes();
         inner.put(key.dimension(), bytes, key.start());
@@ -162,13 +116,12 @@ final class AggregateWindowStore implements StateStore, WindowSnapshots {
     }
 
     private void writeDirty() {
-        for (WindowKey key : dirty) {
-            WindowAggregate aggregate = open.get(key);
-            if (aggregate != null) {
+        open.forEach((key, aggregate) -> {
+            if (aggregate.changed) {
                 inner.put(key.dimension(), aggregate.toBytes(), key.start());
+                aggregate.changed = false;
             }
-        }
-        dirty.clear();
+        });
     }
 
     @Override

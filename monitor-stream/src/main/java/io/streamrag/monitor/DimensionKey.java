@@ -2,6 +2,7 @@ package io.streamrag.monitor;
 
 import io.streamrag.events.Telemetry;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,13 +15,19 @@ public record DimensionKey(String dimension, String value) {
     public static final String TENANT = "tenant";
     public static final String MODEL = "model";
     public static final String TEMPLATE = "template";
+    private static final String OVERALL_KEY = OVERALL + "=all";
 
     /** The slices one telemetry event counts in. */
     static List<DimensionKey> of(Telemetry t) {
+        return Arrays.stream(keysOf(t)).map(DimensionKey::parse).toList();
+    }
+
+    /** The string forms of {@link #of}, built without the intermediate keys (once per event on the hot path). */
+    static String[] keysOf(Telemetry t) {
         String model = t.getRequestModel() == null ? "none" : t.getRequestModel();
-        String template = (t.getTemplateId() == null ? "none" : t.getTemplateId()) + "@" + t.getTemplateVersion();
-        return List.of(new DimensionKey(OVERALL, "all"), new DimensionKey(TENANT, t.getTenant()),
-                new DimensionKey(MODEL, model), new DimensionKey(TEMPLATE, template));
+        String templateId = t.getTemplateId() == null ? "none" : t.getTemplateId();
+        return new String[]{OVERALL_KEY, TENANT + "=" + t.getTenant(), MODEL + "=" + model,
+                TEMPLATE + "=" + templateId + "@" + t.getTemplateVersion()};
     }
 
     public static DimensionKey parse(String key) {

@@ -27,7 +27,12 @@ final class GenAiMeters implements TelemetryObserver {
 
     private final MeterRegistry registry;
     private final Set<String> errorStatuses;
-    private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private record SeriesKey(String model, String provider, String tenant, String status) {
+    }
+
+    private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
+    /** Looked up once per tenant and status: finding a meter by name and tags costs more than counting. */
+    private final Map<SeriesKey, Counter[]> ingest = new ConcurrentHashMap<>();
     private final Counter undecodable;
     private final Counter duplicates;
     private final Counter late;
@@ -43,15 +48,25 @@ final class GenAiMeters implements TelemetryObserver {
     @Override
     public void counted(Telemetry t) {
         if (t.getKind() == TelemetryKind.INGEST) {
-            registry.counter("streamrag.ingest.documents", "tenant", t.getTenant(), "status", t.getStatus()).increment();
-            registry.counter("streamrag.ingest.chunks", "tenant", t.getTenant()).increment(t.getChunks());
+            SeriesKey key = new SeriesKey("", "", t.getTenant(), t.getStatus());
+            Counter[] counters = ingest.get(key);
+            if (counters == null) {
+                counters = ingest.computeIfAbsent(key, k -> new Counter[]{
+                        registry.counter("streamrag.ingest.documents", "tenant", k.tenant(), "status", k.status()),
+                        registry.counter("streamrag.ingest.chunks", "tenant", k.tenant())});
+            }
+            counters[0].increment();
+            counters[1].increment(t.getChunks());
             return;
         }
         String model = t.getRequestModel() == null ? "none" : t.getRequestModel();
         String provider = t.getProviderName() == null ? "none" : t.getProviderName();
         String status = t.getStatus();
-        Series s = series.computeIfAbsent(model + '\u0000' + provider + '\u0000' + t.getTenant() + '\u0000' + status,
-                k -> create(model, provider, t.getTenant(), status));
+        SeriesKey key = new SeriesKey(model, provider, t.getTenant(), status);
+        Series s = series.get(key);
+        if (s == null) {
+            s = series.computeIfAbsent(key, k -> create(k.model(), k.provider(), k.tenant(), k.status()));
+        }
         s.inputTokens().record(t.getInputTokens());
         s.outputTokens().record(t.getOutputTokens());
         Long total = t.getLatencyMs().get("total");

@@ -53,12 +53,9 @@ public final class MonitorTopology {
 
     public static Topology build(Topics topics, MonitorSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        // in memory (changelogged): a lookup and an insert per event must stay cheap; memory grows with the
-        // events of one retention period (about 200 bytes each)
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.inMemoryWindowStore(DEDUP_STORE, settings.dedupRetention().multipliedBy(2),
-                        settings.dedupRetention().multipliedBy(2), false),
-                Serdes.String(), Serdes.Long()));
+        // ids as 128 bits in an in-memory hash table, written to a changelogged store in batches at commit: a lookup
+        // and an insert per event must stay cheap; memory grows with the events of one retention period (64-112 bytes each)
+        builder.addStateStore(DedupStore.builder(DEDUP_STORE, settings.dedupRetention()));
         builder.addStateStore(AggregateWindowStore.builder(WINDOW_STORE, settings.storeRetention(), settings.window()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE), Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REFERENCE_STORE), Serdes.String(), Serdes.ByteArray()));

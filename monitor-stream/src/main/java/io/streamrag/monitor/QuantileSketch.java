@@ -19,6 +19,9 @@ public final class QuantileSketch {
     static final double MIN_VALUE = 1e-3;
     private static final double GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
     private static final double LOG_GAMMA = Math.log(GAMMA);
+    /** Values at or below MIN_VALUE; far below any real bucket (log_gamma(1e-3) is about -691). */
+    static final int ZERO_BUCKET = Integer.MIN_VALUE;
+    private static final int NO_BUCKET = Integer.MIN_VALUE + 1;
 
     private long zeroCount;
     private long count;
@@ -33,14 +36,33 @@ public final class QuantileSketch {
         if (times <= 0 || Double.isNaN(value)) {
             return;
         }
+        addBucket(bucketOf(value), times);
+    }
+
+    /** The bucket a value falls in: {@link #ZERO_BUCKET} at or below {@link #MIN_VALUE}, NaN included. */
+    static int bucketOf(double value) {
+        if (Double.isNaN(value)) {
+            return NO_BUCKET;
+        }
+        return value <= MIN_VALUE ? ZERO_BUCKET : (int) Math.ceil(Math.log(value) / LOG_GAMMA);
+    }
+
+    /** Adds one value already placed in its bucket by {@link #bucketOf}, so one event can feed several sketches. */
+    void addBucket(int bucket) {
+        addBucket(bucket, 1);
+    }
+
+    private void addBucket(int bucket, long times) {
+        if (bucket == NO_BUCKET) {
+            return;
+        }
         count += times;
-        if (value <= MIN_VALUE) {
+        if (bucket == ZERO_BUCKET) {
             zeroCount += times;
             return;
         }
-        int index = (int) Math.ceil(Math.log(value) / LOG_GAMMA);
-        ensure(index);
-        counts[index - offset] += times;
+        ensure(bucket);
+        counts[bucket - offset] += times;
     }
 
     public void merge(QuantileSketch other) {

@@ -56,58 +56,144 @@ public final class WindowAggregate {
     long scoreCount;
     /** Set once the window's partial result has been sent on: later events for it are late. */
     boolean closed;
+    /** Changed since it was last written to the store (not part of its bytes). */
+    boolean changed;
 
     public void add(Telemetry t, Set<String> errorStatuses) {
-        String status = t.getStatus();
-        if (t.getKind() == TelemetryKind.INGEST) {
+        add(new Contribution(t, errorStatuses));
+    }
+
+    /**
+     * Adds one event, read once into a {@link Contribution}: an event counts in four dimensions, and everything
+     * that does not depend on the aggregate (status checks, flags, sketch buckets, bins) is worked out only once.
+     */
+    void add(Contribution c) {
+        if (c.ingest) {
             ingestDocuments++;
-            ingestChunks += t.getChunks();
-            deadLetters += t.getDeadLetters() + ("DEAD_LETTER".equals(status) ? 1 : 0);
+            ingestChunks += c.chunks;
+            deadLetters += c.deadLetters;
             return;
         }
         requests++;
-        statusCounts.merge(status, 1L, Long::sum);
-        if (errorStatuses.contains(status)) {
+        Long statusCount = statusCounts.get(c.status);
+        statusCounts.put(c.status, statusCount == null ? 1L : statusCount + 1);
+        if (c.error) {
             errors++;
         }
-        if ("RATE_LIMITED".equals(status)) {
+        if (c.rateLimited) {
             rateLimited++;
         }
-        if ("BLOCKED".equals(status) || t.getFlags().stream().anyMatch(f -> f.startsWith("injection"))) {
+        if (c.injection) {
             injectionBlocks++;
         }
-        for (Map.Entry<String, Long> stage : t.getLatencyMs().entrySet()) {
-            latency.computeIfAbsent(stage.getKey(), k -> new QuantileSketch()).add(stage.getValue());
+        for (int i = 0; i < c.stages.length; i++) {
+            QuantileSketch sketch = latency.get(c.stages[i]);
+            if (sketch == null) {
+                sketch = new QuantileSketch();
+                latency.put(c.stages[i], sketch);
+            }
+            sketch.addBucket(c.buckets[i]);
         }
-        inputTokens += t.getInputTokens();
-        outputTokens += t.getOutputTokens();
-        costUsd += t.getCostUsd();
-        if (t.getHallucinated()) {
+        inputTokens += c.inputTokens;
+        outputTokens += c.outputTokens;
+        costUsd += c.costUsd;
+        if (c.hallucinated) {
             hallucinated++;
         }
-        if (t.getGroundedness() != null) {
-            groundednessSum += t.getGroundedness();
+        if (c.hasGroundedness) {
+            groundednessSum += c.groundedness;
             groundednessCount++;
         }
-        if (t.getCached()) {
+        if (c.cached) {
             cacheHits++;
         }
-        if (t.getLanguage() != null) {
-            languages.merge(t.getLanguage(), 1L, Long::sum);
+        if (c.language != null) {
+            Long languageCount = languages.get(c.language);
+            languages.put(c.language, languageCount == null ? 1L : languageCount + 1);
         }
-        if (t.getQuestionChars() > 0) {
-            questionBins[lengthBin(t.getQuestionChars())]++;
-            questionCharsSum += t.getQuestionChars();
+        if (c.questionChars > 0) {
+            questionBins[c.questionBin]++;
+            questionCharsSum += c.questionChars;
         }
-        if (t.getAnswerChars() > 0) {
-            answerBins[lengthBin(t.getAnswerChars())]++;
-            answerCharsSum += t.getAnswerChars();
+        if (c.answerChars > 0) {
+            answerBins[c.answerBin]++;
+            answerCharsSum += c.answerChars;
         }
-        if (t.getRetrievalTopScore() != null) {
-            double score = t.getRetrievalTopScore();
-            scoreBins[(int) Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(score * SCORE_BINS)))]++;
-            scoreSum += score;
+        if (c.hasScore) {
+            scoreBins[c.scoreBin]++;
+            scoreSum += c.score;
             scoreCount++;
+        }
+    }
+
+    /** What one telemetry event adds to an aggregate, whichever dimension the aggregate is for. */
+    static final class Contribution {
+        final boolean ingest;
+        final long chunks;
+        final long deadLetters;
+        final String status;
+        final boolean error;
+        final boolean rateLimited;
+        final boolean injection;
+        final String[] stages;
+        final int[] buckets;
+        final long inputTokens;
+        final long outputTokens;
+        final double costUsd;
+        final boolean hallucinated;
+        final boolean hasGroundedness;
+        final double groundedness;
+        final boolean cached;
+        final String language;
+        final int questionChars;
+        final int questionBin;
+        final int answerChars;
+        final int answerBin;
+        final boolean hasScore;
+        final double score;
+        final int scoreBin;
+
+        Contribution(Telemetry t, Set<String> errorStatuses) {
+            status = t.getStatus();
+            ingest = t.getKind() == TelemetryKind.INGEST;
+            chunks = t.getChunks();
+            deadLetters = t.getDeadLetters() + ("DEAD_LETTER".equals(status) ? 1 : 0);
+            error = errorStatuses.contains(status);
+            rateLimited = "RATE_LIMITED".equals(status);
+            injection = "BLOCKED".equals(status) || hasInjectionFlag(t.getFlags());
+            Map<String, Long> latencyMs = t.getLatencyMs();
+            stages = new String[latencyMs.size()];
+            buckets = new int[latencyMs.size()];
+            int i = 0;
+            for (Map.Entry<String, Long> stage : latencyMs.entrySet()) {
+                stages[i] = stage.getKey();
+                buckets[i] = QuantileSketch.bucketOf(stage.getValue());
+                i++;
+            }
+            inputTokens = t.getInputTokens();
+            outputTokens = t.getOutputTokens();
+            costUsd = t.getCostUsd();
+            hallucinated = t.getHallucinated();
+            hasGroundedness = t.getGroundedness() != null;
+            groundedness = hasGroundedness ? t.getGroundedness() : 0;
+            cached = t.getCached();
+            language = t.getLanguage();
+            questionChars = t.getQuestionChars();
+            questionBin = lengthBin(questionChars);
+            answerChars = t.getAnswerChars();
+            answerBin = lengthBin(answerChars);
+            hasScore = t.getRetrievalTopScore() != null;
+            score = hasScore ? t.getRetrievalTopScore() : 0;
+            scoreBin = (int) Math.min(SCORE_BINS - 1, Math.max(0, Math.floor(score * SCORE_BINS)));
+        }
+
+        private static boolean hasInjectionFlag(List<String> flags) {
+            for (String flag : flags) {
+                if (flag.startsWith("injection")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

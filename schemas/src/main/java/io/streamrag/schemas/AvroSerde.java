@@ -2,11 +2,12 @@ package io.streamrag.schemas;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
-import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -15,6 +16,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,18 +29,24 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     private static final ConcurrentHashMap<Class<?>, AvroSerde<?>> CACHE = new ConcurrentHashMap<>();
+    /** One reusable binary decoder per thread: decoding reads straight from the byte array, without a stream. */
+    private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
 
     private final Class<T> type;
     private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    /** Writer schema fingerprint -> a reader resolving that version to the current schema (thread-safe). */
+    private final Map<Long, SpecificDatumReader<T>> readers;
 
     private AvroSerde(Class<T> type) {
         this.type = type;
         Schema schema = SpecificData.get().getSchema(type);
-        SchemaStore.Cache history = new SchemaStore.Cache();
-        SchemaHistory.versionsOf(schema.getFullName()).forEach(history::addSchema);
         this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
-        this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema, history);
+        Map<Long, SpecificDatumReader<T>> byFingerprint = new java.util.HashMap<>();
+        for (Schema writer : SchemaHistory.versionsOf(schema.getFullName())) {
+            byFingerprint.put(SchemaNormalization.parsingFingerprint64(writer), new SpecificDatumReader<>(writer, schema, SpecificData.get()));
+        }
+        byFingerprint.put(SchemaNormalization.parsingFingerprint64(schema), new SpecificDatumReader<>(schema, schema, SpecificData.get()));
+        this.readers = Map.copyOf(byFingerprint);
     }
 
     /** The (cached, thread-safe) serde of a generated record class. */
@@ -66,6 +75,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
      * (not single-object encoded, an unknown schema fingerprint, a corrupt body).
      */
     public T decode(byte[] bytes) {
+        return decode(bytes, null);
+    }
+
+    /**
+     * Like {@link #decode(byte[])}, filling {@code reuse} (when not null) instead of a new record: for a hot loop
+     * that is done with the previous record before it decodes the next one.
+     */
+    public T decode(byte[] bytes, T reuse) {
         if (bytes == null) {
             return null;
         }
@@ -73,11 +90,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             throw new SerializationException("not Avro single-object encoded " + type.getSimpleName()
                     + " (expected marker C3 01 and an 8-byte schema fingerprint)");
         }
-        try {
-            return decoder.decode(bytes);
-        } catch (MissingSchemaException e) {
+        SpecificDatumReader<T> reader = readers.get(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong());
+        if (reader == null) {
             throw new SerializationException("unknown schema fingerprint for " + type.getSimpleName()
-                    + ": the writer used a schema this version does not know", e);
+                    + ": the writer used a schema this version does not know");
+        }
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, DECODERS.get());
+            DECODERS.set(decoder);
+            return reader.read(reuse, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt " + type.getSimpleName() + " body: " + e.getMessage(), e);
         }

@@ -41,6 +41,24 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldLeaveNothingOfThePreviousRecord_whenDecodingIntoAReusedOne() {
+        // given: a first record with list and map entries, decoded into the object to reuse
+        DocumentSubmitted first = document();
+        DocumentSubmitted second = DocumentSubmitted.newBuilder(document())
+                .setHeader(Events.header("corr-2")).setDocId("faq").setTitle(null)
+                .setAclGroups(List.of()).setMetadata(Map.of("lang", "ko")).build();
+        DocumentSubmitted reused = serde.decode(serde.encode(first));
+
+        // when
+        DocumentSubmitted decoded = serde.decode(serde.encode(second), reused);
+
+        // then
+        assertThat(decoded).isEqualTo(second);
+        assertThat(decoded.getMetadata()).doesNotContainKey("source");
+        assertThat(serde.decode(serde.encode(first), decoded)).isEqualTo(first);
+    }
+
+    @Test
     void shouldRejectBytesThatAreNotAvro_withAReason() {
         byte[] json = "{\"docId\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
