@@ -62,6 +62,7 @@ public final class QueryTopology {
     public static final String TOKENS_STORE = "query-tenant-tokens";
     public static final String LLM_STAGE = "query-llm-stage";
     public static final String DOCUMENTS_STORE = "documents-ingested";
+    public static final String ADMISSION_TOPIC = "query-admission";
 
     private QueryTopology() {
     }
