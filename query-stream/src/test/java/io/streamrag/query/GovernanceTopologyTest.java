@@ -385,6 +385,10 @@ class GovernanceTopologyTest {
         assertThat(all.get(3).getReason()).isEqualTo("tenant 'acme': daily token budget of 300 used up (360 tokens today, UTC)");
         assertThat(all.get(3).getFlags()).contains("budget.exhausted");
         assertThat(telemetry.readValuesToList()).extracting(Telemetry::getStatus).containsExactly("OK", "OK", "OK", "RATE_LIMITED");
+        // and the tenant's owner was told what each answered request spent, once per request
+        TestOutputTopic<String, Long> usage = driver.createOutputTopic("governance-test-" + QueryTopology.USAGE_TOPIC + "-repartition",
+                Serdes.String().deserializer(), Serdes.Long().deserializer());
+        assertThat(usage.readKeyValuesToList()).extracting(kv -> kv.key + "=" + kv.value).containsExactly("acme=120", "acme=120", "acme=120");
     }
 
     @Test
