@@ -167,7 +167,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Object> 
             return;
         }
         if (stage == Stage.INTAKE) {
-            // counted by the tenant's owner: one admission per request, as the id is now remembered as seen
+            // the id is remembered in the same transaction as the hand-off: a redelivered record is not admitted twice
             answered.put(screened.id(), now);
             HandOff handOff = new HandOff(now, List.copyOf(screened.flags), screened.request());
             context.forward(new Record<>(screened.request().getTenant(), handOff.encode(), now));
