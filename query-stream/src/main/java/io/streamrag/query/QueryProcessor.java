@@ -3,14 +3,10 @@ package io.streamrag.query;
 import io.streamrag.events.AnswerStatus;
 import io.streamrag.events.DeadLetter;
 import io.streamrag.events.PromptTemplate;
-import io.streamrag.events.QueryAnswered;
 import io.streamrag.events.QueryRequested;
-import io.streamrag.events.Telemetry;
-import io.streamrag.events.TelemetryKind;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.kafka.DeadLetters;
 import io.streamrag.platform.ops.LogContext;
-import io.streamrag.platform.text.Languages;
 import io.streamrag.platform.vector.ScoredChunk;
 import io.streamrag.platform.vector.SearchRequest;
 import io.streamrag.platform.vector.VectorStore;
@@ -26,8 +22,6 @@ import io.streamrag.query.prompt.PromptRenderer;
 import io.streamrag.query.prompt.RenderedPrompt;
 import io.streamrag.query.prompt.TemplateSelector;
 import io.streamrag.schemas.AvroSerde;
-import io.streamrag.schemas.Events;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,7 +45,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,10 +58,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The query stream's one stateful step: decode → dedupe → validate → guard (tenant proof, injection screen) → rate
- * and token budget → (wait for an LLM slot, fair across tenants) → asynchronously: embed → semantic cache →
- * retrieve (tenant- and ACL-scoped, hybrid; poisoned chunks left out) → render (with a canary) → LLM call → checks
- * (leak, PII, groundedness) → answer + telemetry.
+ * The query stream's request handling: decode → dedupe → validate → guard (tenant proof, injection screen) → (wait
+ * for an LLM slot, fair across tenants) → asynchronously: embed → semantic cache → retrieve (tenant- and ACL-scoped,
+ * hybrid; poisoned chunks left out) → render (with a canary) → LLM call → checks (leak, PII, groundedness) → answer
+ * + telemetry.
+ *
+ * <p>Without tenant limits one processor does all of it ({@link Stage#WHOLE}). With limits the request topic's
+ * partitions (keyed by request id) do not see a tenant's whole traffic, so the work is split around
+ * {@link TenantLimits.Admission}: {@link Stage#INTAKE} decodes, dedupes, validates and guards, and forwards each
+ * screened request keyed by tenant ({@link HandOff}); {@link Stage#LLM} takes admitted requests keyed by request id
+ * and also forwards what each answer spent (tenant -> tokens) for {@link TenantLimits.Charge}.
  *
  * <p>Neither the LLM call nor the embedding runs on the stream thread. {@link #process} records each accepted request in the
  * changelogged in-flight store and starts its call when a slot is free; completions land on a concurrent queue and
@@ -77,7 +76,10 @@ import java.util.concurrent.TimeUnit;
  * the request id in the answered store are written in one task transaction under exactly-once, so after a crash the
  * restored in-flight entries are re-issued and the answered store drops redeliveries: one answer per request.
  */
-final class QueryProcessor implements Processor<String, byte[], String, SpecificRecord> {
+final class QueryProcessor implements Processor<String, byte[], String, Object> {
+
+    /** Which part of the request handling this processor does. */
+    enum Stage { WHOLE, INTAKE, LLM }
 
     static final String ANSWERS = "answers";
     static final String TELEMETRY = "telemetry";
@@ -86,6 +88,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     private static final Logger LOG = LoggerFactory.getLogger(QueryProcessor.class);
     private static final AvroSerde<QueryRequested> REQUESTS = AvroSerde.of(QueryRequested.class);
 
+    private final Stage stage;
     private final QueryTopology.Ports ports;
     private final QuerySettings settings;
     private final Capacity capacity;
@@ -97,15 +100,15 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final TenantQueues waiting;
 
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> inFlight;
+    // request ids already answered (the intake: already answered or handed on), to drop redeliveries
     private KeyValueStore<String, Long> answered;
-    private KeyValueStore<String, Long> rate;
-    private KeyValueStore<String, Long> tokens;
     private ReadOnlyKeyValueStore<String, Object> templates;
     private final List<Cancellable> punctuators = new ArrayList<>();
 
-    QueryProcessor(QueryTopology.Ports ports, QuerySettings settings, Capacity capacity, String requestTopic) {
+    QueryProcessor(Stage stage, QueryTopology.Ports ports, QuerySettings settings, Capacity capacity, String requestTopic) {
+        this.stage = stage;
         this.ports = ports;
         this.settings = settings;
         this.capacity = capacity;
@@ -118,15 +121,17 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.inFlight = context.getStateStore(QueryTopology.IN_FLIGHT_STORE);
+        punctuators.add(context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldAnswers));
+        if (stage == Stage.INTAKE) {
+            this.answered = context.getStateStore(QueryTopology.SEEN_STORE);
+            return;
+        }
         this.answered = context.getStateStore(QueryTopology.ANSWERED_STORE);
-        this.rate = context.getStateStore(QueryTopology.RATE_STORE);
-        this.tokens = context.getStateStore(QueryTopology.TOKENS_STORE);
+        this.inFlight = context.getStateStore(QueryTopology.IN_FLIGHT_STORE);
         this.templates = context.getStateStore(QueryTopology.TEMPLATE_STORE);
         punctuators.add(context.schedule(settings.completionInterval(), PunctuationType.WALL_CLOCK_TIME, now -> pump()));
-        punctuators.add(context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldAnswers));
         reissueRestored();
     }
 
@@ -152,18 +157,32 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     @Override
     public void process(Record<String, byte[]> record) {
         long now = context.currentSystemTimeMs();
-        QueryRequested request;
-        try {
-            if (record.value() == null) {
-                throw new SerializationException("empty value (a tombstone is not a request)");
+        if (stage == Stage.LLM) {
+            HandOff admitted = HandOff.decode(record.value());
+            try (LogContext.Scope ids = LogContext.open(ids(admitted.request()))) {
+                if (!seen(admitted.request().getRequestId())) {
+                    accept(admitted.pending(deadlineOf(admitted.request(), admitted.receivedAtMs())));
+                }
             }
-            request = REQUESTS.decode(record.value());
-        } catch (SerializationException e) {
-            deadLetter(record, e);
+            return;
+        }
+        QueryRequested request = decode(record);
+        if (request == null) {
             return;
         }
         try (LogContext.Scope ids = LogContext.open(ids(request))) {
-            accept(record, request, now);
+            Pending screened = screen(record, request, now);
+            if (screened == null) {
+                return;
+            }
+            if (stage == Stage.INTAKE) {
+                // the id is remembered in the same transaction as the hand-off: a redelivered record is not admitted twice
+                answered.put(screened.id(), now);
+                HandOff handOff = new HandOff(now, List.copyOf(screened.flags), screened.request());
+                context.forward(new Record<>(screened.request().getTenant(), handOff.encode(), now));
+                return;
+            }
+            accept(screened);
         }
     }
 
@@ -173,69 +192,63 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 request.getTenant());
     }
 
-    private void accept(Record<String, byte[]> record, QueryRequested request, long now) {
-        String id = request.getRequestId();
-        if (id != null && (active.containsKey(id) || answered.get(id) != null)) {
+    /** The request, or null when the record is not one (then it went to the dead letters). */
+    private QueryRequested decode(Record<String, byte[]> record) {
+        try {
+            if (record.value() == null) {
+                throw new SerializationException("empty value (a tombstone is not a request)");
+            }
+            return REQUESTS.decode(record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, e);
+            return null;
+        }
+    }
+
+    private boolean seen(String id) {
+        boolean seen = id != null && (active.containsKey(id) || answered.get(id) != null);
+        if (seen) {
             LOG.debug("dropping redelivered request {}", id);
-            return;
+        }
+        return seen;
+    }
+
+    /**
+     * Dedupes, validates and guards a decoded request: the request as the guard passed it, or null when it was
+     * dropped as a redelivery or already answered (dead letter, invalid, late, blocked).
+     */
+    private Pending screen(Record<String, byte[]> record, QueryRequested request, long now) {
+        if (seen(request.getRequestId())) {
+            return null;
         }
         Optional<String> invalid = invalid(request, record.key());
         if (invalid.isPresent()) {
             Pending pending = new Pending(request, now, now);
             finish(pending, AnswerStatus.FAILED, "invalid request: " + invalid.get(), null, now);
-            return;
+            return null;
         }
         Pending pending = new Pending(request, now, deadlineOf(request, now));
         if (now >= pending.deadlineMs()) {
             finish(pending, AnswerStatus.TIMEOUT, "deadline passed before the request was read", null, now);
-            return;
+            return null;
         }
         QueryGuard.Decision decision = ports.guard().screen(request);
         if (!decision.allowed()) {
             pending.flags.addAll(decision.flags());
             finish(pending, decision.status(), decision.reason(), null, now);
-            return;
+            return null;
         }
         Pending screened = new Pending(decision.request(), now, pending.deadlineMs());
         screened.flags.addAll(decision.flags());
-        Optional<String> limited = overLimit(request.getTenant(), now);
-        if (limited.isPresent()) {
-            screened.flags.add(limited.get().startsWith("daily") ? "budget.exhausted" : "rate.limited");
-            finish(screened, AnswerStatus.RATE_LIMITED, "tenant '" + request.getTenant() + "': " + limited.get(), null, now);
-            return;
-        }
+        return screened;
+    }
+
+    /** Records the request in the in-flight store and queues it for an LLM slot. */
+    private void accept(Pending pending) {
         awaitRoomToWait();
-        inFlight.put(id, InFlightCodec.encode(now, screened.request()));
-        enqueue(screened);
+        inFlight.put(pending.id(), InFlightCodec.encode(pending.receivedAtMs(), pending.request()));
+        enqueue(pending);
         pump();
-    }
-
-    /**
-     * The tenant's request rate (fixed one-minute windows) and daily token budget, both in changelogged stores. Only
-     * requests that passed dedupe reach this point, and the count is written in the same task transaction as the
-     * request's in-flight entry or its answer, so a redelivered request is never counted twice.
-     */
-    private Optional<String> overLimit(String tenant, long now) {
-        if (settings.dailyTokens() > 0) {
-            Long used = tokens.get(dayKey(tenant, now));
-            if (used != null && used >= settings.dailyTokens()) {
-                return Optional.of("daily token budget of " + settings.dailyTokens() + " used up (" + used + " tokens today, UTC)");
-            }
-        }
-        if (settings.requestsPerMinute() > 0) {
-            String key = tenant + "@" + (now / 60_000L) * 60_000L;
-            Long count = rate.get(key);
-            long n = count == null ? 0 : count;
-            if (n >= settings.requestsPerMinute()) {
-                return Optional.of("more than " + settings.requestsPerMinute() + " requests in this minute");
-            }
-            rate.put(key, n + 1);
-        }
-        return Optional.empty();
-    }
-
-    private static String dayKey(String tenant, long now) {
-        return tenant + "@" + java.time.LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L));
     }
 
     /** Backpressure: while the waiting queue is full, stop reading and keep turning completions into answers. */
@@ -528,91 +541,26 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
 
     private void answer(Pending p, AnswerStatus status, String reason, LlmOutcome outcome, long now) {
         p.done = true;
-        QueryRequested q = p.request();
-        String id = q.getRequestId() == null || q.getRequestId().isBlank() ? "unknown" : q.getRequestId();
-        String tenant = q.getTenant() == null ? "" : q.getTenant();
-        List<String> flags = new ArrayList<>(p.flags);
-        Map<String, Long> latency = new LinkedHashMap<>();
-        latency.put("embed", p.embedMs);
-        latency.put("retrieve", p.retrieveMs);
-        latency.put("queue", p.queueMs);
-        latency.put("llm", outcome == null ? 0L : outcome.llmMs());
-        latency.put("checks", outcome == null ? 0L : outcome.checksMs());
-        latency.put("total", Math.max(0, now - p.receivedAtMs()));
-        String provider = outcome == null ? (p.started ? ports.llm().provider() : null) : outcome.provider();
-        String model = outcome == null ? p.requestedModel : outcome.model();
-        long in = outcome == null ? 0 : outcome.inputTokens();
-        long out = outcome == null ? 0 : outcome.outputTokens();
-        double cost = outcome == null || provider == null ? 0.0 : ports.cost().costUsd(provider, model, in, out);
-        if (outcome != null) {
-            flags.addAll(outcome.flags());
-        }
-        boolean ok = status == AnswerStatus.OK;
-        QueryAnswered answer = QueryAnswered.newBuilder()
-                .setHeader(Events.header(id))
-                .setRequestId(id)
-                .setTenant(tenant)
-                .setStatus(status)
-                .setReason(reason)
-                .setAnswer(outcome == null || status == AnswerStatus.BLOCKED ? null : outcome.answer())
-                .setFields(ok ? outcome.fields() : Map.of())
-                .setCitations(ok ? outcome.citations() : List.of())
-                .setTemplateId(p.templateId)
-                .setTemplateVersion(p.templateVersion)
-                .setProvider(provider)
-                .setModel(model)
-                .setInputTokens(in)
-                .setOutputTokens(out)
-                .setCostUsd(cost)
-                .setLatencyMs(latency)
-                .setGroundedness(ok ? outcome.groundedness() : null)
-                .setHallucinated(ok && outcome.hallucinated())
-                .setCached(ok && p.cached)
-                .setFlags(flags)
-                .build();
-        String question = q.getQuestion() == null ? "" : q.getQuestion();
-        Telemetry telemetry = Telemetry.newBuilder()
-                .setHeader(Events.header(id))
-                .setKind(TelemetryKind.QUERY)
-                .setTenant(tenant)
-                .setSubjectId(id)
-                .setStatus(status.name())
-                .setProviderName(provider)
-                .setRequestModel(model)
-                .setTemplateId(p.templateId)
-                .setTemplateVersion(p.templateVersion)
-                .setInputTokens(in)
-                .setOutputTokens(out)
-                .setCostUsd(cost)
-                .setLatencyMs(latency)
-                .setGroundedness(answer.getGroundedness())
-                .setHallucinated(answer.getHallucinated())
-                .setCached(answer.getCached())
-                .setSavedTokens(answer.getCached() ? p.savedTokens : 0)
-                .setFlags(flags)
-                .setQuestionChars(question.length())
-                .setAnswerChars(answer.getAnswer() == null ? 0 : answer.getAnswer().length())
-                .setLanguage(question.isBlank() ? null : Languages.detect(question))
-                .setRetrievalTopScore(p.topScore)
-                .build();
-        context.forward(new Record<String, SpecificRecord>(id, answer, now));
-        context.forward(new Record<String, SpecificRecord>(tenant, telemetry, now));
-        if (ok && !p.cached && outcome != null && !outcome.hallucinated() && p.cacheScope != null && p.questionVector != null) {
-            ports.cache().put(tenant, p.cacheScope, p.cacheGeneration, p.questionVector, new SemanticCache.Cached(answer.getAnswer(),
-                    outcome.fields(), outcome.citations(), provider, model, in + out, outcome.groundedness()), System.currentTimeMillis());
+        Answered result = Answered.of(p, status, reason, outcome, now, ports);
+        result.forward(context, now);
+        String id = result.answer().getRequestId();
+        String tenant = result.answer().getTenant();
+        if (status == AnswerStatus.OK && !p.cached && outcome != null && !outcome.hallucinated() && p.cacheScope != null
+                && p.questionVector != null) {
+            ports.cache().put(tenant, p.cacheScope, p.cacheGeneration, p.questionVector, new SemanticCache.Cached(
+                    result.answer().getAnswer(), outcome.fields(), outcome.citations(), result.answer().getProvider(),
+                    result.answer().getModel(), result.tokens(), outcome.groundedness()), System.currentTimeMillis());
         }
         if (active.get(id) == p) {
             active.remove(id);
             inFlight.delete(id);
         }
-        if (q.getRequestId() != null && !q.getRequestId().isBlank()) {
+        if (p.request().getRequestId() != null && !p.request().getRequestId().isBlank()) {
             answered.put(id, now);
         }
-        if (in + out > 0 && !tenant.isEmpty()) {
-            // spent tokens count against the budget in the same transaction as the answer: once per request
-            String day = dayKey(tenant, now);
-            Long used = tokens.get(day);
-            tokens.put(day, (used == null ? 0 : used) + in + out);
+        if (stage == Stage.LLM && result.tokens() > 0 && !tenant.isEmpty()) {
+            // what the answer spent goes to the tenant's owner in the same transaction as the answer: once per request
+            context.forward(new Record<>(tenant, result.tokens(), now));
         }
     }
 
@@ -622,7 +570,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                 .orElse(new DeadLetters.Origin(requestTopic, -1, -1L));
         byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
         DeadLetter letter = DeadLetters.of(origin, "decode", "cannot read the request: " + e.getMessage(), e, key, record.value());
-        context.forward(new Record<String, SpecificRecord>(record.key(), letter, context.currentSystemTimeMs(),
+        context.forward(new Record<>(record.key(), letter, context.currentSystemTimeMs(),
                 new RecordHeaders(DeadLetters.headers(letter).toArray())));
     }
 
@@ -637,27 +585,6 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             });
         }
         old.forEach(answered::delete);
-        // rate windows older than the current minute and token days older than yesterday are no longer read
-        long minute = (now / 60_000L) * 60_000L;
-        deleteWhere(rate, key -> Long.parseLong(key.substring(key.lastIndexOf('@') + 1)) < minute);
-        java.time.LocalDate yesterday = java.time.LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L) - 1);
-        deleteWhere(tokens, key -> java.time.LocalDate.parse(key.substring(key.lastIndexOf('@') + 1)).isBefore(yesterday));
-    }
-
-    private static void deleteWhere(KeyValueStore<String, Long> store, java.util.function.Predicate<String> old) {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = store.all()) {
-            it.forEachRemaining(kv -> {
-                try {
-                    if (old.test(kv.key)) {
-                        keys.add(kv.key);
-                    }
-                } catch (RuntimeException unreadable) {
-                    keys.add(kv.key);
-                }
-            });
-        }
-        keys.forEach(store::delete);
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +103,65 @@ class GovernanceIntegrationTest {
                 assertThat(hit.getSavedTokens()).isPositive();
             }
         }
+    }
+
+    @Test
+    void shouldAdmitExactlyTheLimitOfATenantAcrossInstancesAndPartitions_withoutAffectingOtherTenants(@TempDir Path otherStateDir) {
+        Map<String, String> overrides = new HashMap<>();
+        try (MistralWireStub stub = MistralWireStub.start("test-key", Duration.ofMillis(20))) {
+            // given: 5 requests per tenant and minute, a request topic of 3 partitions, two instances of the stream
+            overrides.putAll(QueryStreamHarness.stub(stub));
+            overrides.put("topic.partitions", "3");
+            overrides.put("limits.requests.per.minute", "5");
+            overrides.put("limits.daily.tokens", "0");
+            try (QueryStreamHarness harness = new QueryStreamHarness(stateDir, overrides);
+                 QueryApp first = QueryApp.start(harness.config, QueryFixtures.embedder(), store);
+                 QueryApp second = QueryApp.start(harness.instance(otherStateDir), QueryFixtures.embedder(), store)) {
+                awaitBothRunningWithTasks(first, second);
+                // all requests fall into one minute window (the limit is per fixed minute)
+                long intoMinute = System.currentTimeMillis() % 60_000L;
+                if (intoMinute > 30_000L) {
+                    sleep(Duration.ofMillis(60_000L - intoMinute + 500));
+                }
+
+                // when: acme sends three times its limit (request ids spread over the 3 partitions), two others a few each
+                List<String> acme = new ArrayList<>();
+                for (int i = 0; i < 15; i++) {
+                    acme.add("acme-" + i);
+                    harness.send(QueryFixtures.request("acme-" + i, "acme", "How many days of paid vacation do employees get?"));
+                }
+                for (String tenant : List.of("globex", "initech")) {
+                    for (int i = 0; i < 3; i++) {
+                        harness.send(QueryFixtures.request(tenant + "-" + i, tenant, "How many days of paid vacation do employees get?"));
+                    }
+                }
+                harness.awaitAnswers(21, Duration.ofSeconds(90));
+
+                // then: one answer each; exactly 5 of acme's admitted, the rest RATE_LIMITED; the others all answered
+                Map<String, QueryAnswered> byId = new HashMap<>();
+                harness.answers.forEach(a -> byId.put(a.getRequestId(), a));
+                assertThat(harness.answers).hasSize(21);
+                assertThat(acme).filteredOn(id -> byId.get(id).getStatus() == AnswerStatus.RATE_LIMITED).hasSize(10)
+                        .allSatisfy(id -> assertThat(byId.get(id).getFlags()).contains("rate.limited"));
+                assertThat(acme).filteredOn(id -> byId.get(id).getStatus() != AnswerStatus.RATE_LIMITED).hasSize(5);
+                assertThat(byId.values()).filteredOn(a -> !a.getTenant().equals("acme"))
+                        .hasSize(6).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(AnswerStatus.OK));
+            }
+        }
+    }
+
+    /** Both instances running, each with tasks of its own (the second one's join moves tasks over). */
+    private static void awaitBothRunningWithTasks(QueryApp... apps) {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            boolean ready = java.util.Arrays.stream(apps).allMatch(app -> app.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                    && app.streams().metadataForLocalThreads().stream().anyMatch(t -> !t.activeTasks().isEmpty()));
+            if (ready) {
+                return;
+            }
+            sleep(Duration.ofMillis(200));
+        }
+        throw new AssertionError("the two instances did not both get tasks within 60 s");
     }
 
     private static void sleep(Duration d) {

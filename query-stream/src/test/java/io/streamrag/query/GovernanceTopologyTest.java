@@ -296,6 +296,41 @@ class GovernanceTopologyTest {
     // ---- floods and cost ------------------------------------------------------------------------------------
 
     @Test
+    void shouldAdmitExactlyTheLimitPerMinute_whenOneTenantsRequestsSpreadOverSeveralPartitions() {
+        // given: 4 requests per tenant and minute, and 12 acme request ids that a 3-partition request topic spreads
+        // over all three partitions (the default partitioner hashes the request id)
+        start(recording(QueryFixtures::firstPassageCited), false, QuerySettings.defaults().withTenantLimits(4, 0));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add("spread-" + i);
+        }
+        assertThat(ids.stream().map(id -> partitionOf(id, 3)).distinct()).hasSize(3);
+
+        // when: three times the limit within one minute, and one request of another tenant
+        ids.forEach(id -> send(QueryFixtures.request(id, "acme", "How are meals reimbursed? (" + id + ")")));
+        send(QueryFixtures.request("g1", "globex", "How much is parking?"));
+
+        // then: exactly the limit admitted in total, the rest answered RATE_LIMITED; globex unaffected
+        Map<String, QueryAnswered> byId = answersById();
+        assertThat(byId).hasSize(13);
+        assertThat(ids).filteredOn(id -> byId.get(id).getStatus() == AnswerStatus.OK).hasSize(4);
+        assertThat(ids).filteredOn(id -> byId.get(id).getStatus() == AnswerStatus.RATE_LIMITED).hasSize(8);
+        assertThat(byId.get("g1").getStatus()).isEqualTo(AnswerStatus.OK);
+        assertThat(seen).hasSize(5);
+        // and the count has one owner per tenant whatever the request topic's partitions: every request reached the
+        // admission step keyed by its tenant, through the stream's own repartition topic
+        TestOutputTopic<String, byte[]> admission = driver.createOutputTopic("governance-test-" + QueryTopology.ADMISSION_TOPIC
+                + "-repartition", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+        assertThat(admission.readKeyValuesToList()).extracting(kv -> kv.key).hasSize(13).containsOnly("acme", "globex");
+    }
+
+    /** The partition the producer's default partitioner picks for a keyed record. */
+    private static int partitionOf(String key, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+    }
+
+    @Test
     void shouldCountEachRequestOnceAgainstTheRateLimit_whenRecordsAreRedelivered() {
         // given: 3 requests per tenant and minute
         start(recording(QueryFixtures::firstPassageCited), false, QuerySettings.defaults().withTenantLimits(3, 0));
@@ -364,6 +399,10 @@ class GovernanceTopologyTest {
         assertThat(all.get(3).getReason()).isEqualTo("tenant 'acme': daily token budget of 300 used up (360 tokens today, UTC)");
         assertThat(all.get(3).getFlags()).contains("budget.exhausted");
         assertThat(telemetry.readValuesToList()).extracting(Telemetry::getStatus).containsExactly("OK", "OK", "OK", "RATE_LIMITED");
+        // and the tenant's owner was told what each answered request spent, once per request
+        TestOutputTopic<String, Long> usage = driver.createOutputTopic("governance-test-" + QueryTopology.USAGE_TOPIC + "-repartition",
+                Serdes.String().deserializer(), Serdes.Long().deserializer());
+        assertThat(usage.readKeyValuesToList()).extracting(kv -> kv.key + "=" + kv.value).containsExactly("acme=120", "acme=120", "acme=120");
     }
 
     @Test

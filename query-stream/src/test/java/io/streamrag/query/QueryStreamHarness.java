@@ -30,12 +30,12 @@ import java.util.UUID;
 final class QueryStreamHarness implements AutoCloseable {
 
     final QueryConfig config;
+    private final Map<String, String> values = new HashMap<>();
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
 
     QueryStreamHarness(Path stateDir, Map<String, String> overrides) {
         String prefix = "q" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Map<String, String> values = new HashMap<>();
         values.put("kafka.bootstrap.servers", TestKafka.shared().bootstrapServers());
         values.put("query.application.id", prefix + "app");
         values.put("query.state.dir", stateDir.toString());
@@ -59,6 +59,13 @@ final class QueryStreamHarness implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(config.topics().answerGenerated(), config.topics().telemetry(), config.topics().queryDeadLetters()));
+    }
+
+    /** The configuration of another instance of the same application, with a state directory of its own. */
+    QueryConfig instance(Path stateDir) {
+        Map<String, String> copy = new HashMap<>(values);
+        copy.put("query.state.dir", stateDir.toString());
+        return QueryConfig.from(new ConfigReader(Settings.of(QueryConfig.KEYS, copy)));
     }
 
     static Map<String, String> stub(io.streamrag.query.llm.stub.MistralWireStub stub) {

@@ -77,6 +77,11 @@ class QueryStreamIntegrationTest {
                 Thread.onSpinWait();
             }
             harness.send(QueryFixtures.request("e-1", "acme", "What happens to unused vacation days?"));
+            // e-1 must be the call that hangs: the others go out once it has (with tenant limits on, requests reach
+            // the LLM stage's tasks through a repartition, so their order across tasks is not the order sent)
+            while (stub.calls() < 2 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
             harness.sendBytes("garbage", "not a request".getBytes(StandardCharsets.UTF_8));
             for (int i = 2; i < 12; i++) {
                 harness.send(QueryFixtures.request("e-" + i, "acme", "How many vacation days do employees get? (" + i + ")"));

@@ -362,9 +362,27 @@ class QueryTopologyTest {
         // when
         String description = topology.describe().toString();
 
-        // then: renaming any of these would orphan a changelog
+        // then: renaming any of these would orphan a changelog; without tenant limits there is no repartition
         assertThat(description).contains(QueryTopology.IN_FLIGHT_STORE, QueryTopology.ANSWERED_STORE,
-                QueryTopology.TEMPLATE_STORE, QueryTopology.LLM_STAGE, "query-requests-source",
-                "query-tenant-rate", "query-tenant-tokens");
+                QueryTopology.TEMPLATE_STORE, QueryTopology.LLM_STAGE, "query-requests-source");
+        assertThat(description).doesNotContain("repartition", QueryTopology.RATE_STORE, QueryTopology.TOKENS_STORE);
+        assertThat(topology.describe().subtopologies()).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepTheNamesOfTheTenantAdmissionStoresAndRepartitionTopics_whenLimitsAreOn() {
+        // given
+        Topology topology = QueryTopology.build(TOPICS, QuerySettings.defaults().withTenantLimits(10, 0), QueryFixtures.embedder(),
+                store, QueryFixtures.scripted(Function.identity().andThen(r -> "x")::apply), AnswerChecks.none());
+
+        // when
+        String description = topology.describe().toString();
+
+        // then: intake, tenant admission (with the charge in the same sub-topology: same task, same stores), LLM stage
+        assertThat(description).contains(QueryTopology.IN_FLIGHT_STORE, QueryTopology.ANSWERED_STORE, QueryTopology.SEEN_STORE,
+                "query-tenant-rate", "query-tenant-tokens", QueryTopology.INTAKE_STAGE, QueryTopology.ADMISSION_STAGE,
+                QueryTopology.CHARGE_STAGE, QueryTopology.LLM_STAGE, "query-admission-repartition",
+                "query-admitted-repartition", "query-usage-repartition");
+        assertThat(topology.describe().subtopologies()).hasSize(3);
     }
 }
