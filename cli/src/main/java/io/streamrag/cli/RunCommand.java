@@ -48,6 +48,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--set", description = "key=value, overriding file and environment (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    /** The keys each stream reads: the one list for this command and for checks of deployment files. */
+    static List<ConfigKey> keys(Stream stream) {
+        return switch (stream) {
+            case INGEST -> ConfigKey.union(IngestConfig.KEYS, VectorStores.KEYS);
+            case QUERY -> ConfigKey.union(QueryConfig.KEYS, VectorStores.KEYS);
+            case MONITOR -> MonitorConfig.KEYS;
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -61,7 +70,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try {
             switch (stream) {
                 case INGEST -> {
-                    ConfigReader reader = reader(ConfigKey.union(IngestConfig.KEYS, VectorStores.KEYS));
+                    ConfigReader reader = reader(keys(Stream.INGEST));
                     IngestConfig config = IngestConfig.from(reader);
                     Supplier<VectorStore> store = VectorStores.from(reader);
                     reader.validate();
@@ -70,7 +79,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     System.err.println("streamrag run ingest: started " + config.applicationId());
                 }
                 case QUERY -> {
-                    ConfigReader reader = reader(ConfigKey.union(QueryConfig.KEYS, VectorStores.KEYS));
+                    ConfigReader reader = reader(keys(Stream.QUERY));
                     QueryConfig config = QueryConfig.from(reader);
                     Supplier<VectorStore> storeFactory = VectorStores.from(reader);
                     boolean localIndex = VectorStores.isLocal(reader);
@@ -84,7 +93,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     System.err.println("streamrag run query: started");
                 }
                 case MONITOR -> {
-                    ConfigReader reader = reader(MonitorConfig.KEYS);
+                    ConfigReader reader = reader(keys(Stream.MONITOR));
                     MonitorConfig config = MonitorConfig.from(reader);
                     reader.validate();
                     MonitorApp app = push(started, MonitorApp.start(config));
