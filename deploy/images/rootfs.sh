@@ -26,6 +26,9 @@ mkdir -p "$out/opt" "$out/etc" "$out/lib64" "$out/$arch_libs" "$out/tmp" "$out/h
 "$jlink" --add-modules "$modules" --include-locales=en,ko --strip-debug --no-man-pages --no-header-files \
     --compress=zip-6 --output "$out/opt/java"
 
+# Headless: the X11, sound and splash-screen libraries of java.desktop would pull in X11 client libraries.
+rm -f "$out/opt/java/lib/libawt_xawt.so" "$out/opt/java/lib/libjsound.so" "$out/opt/java/lib/libsplashscreen.so"
+
 # Every shared library the runtime links against, and those the unpacked native libraries need.
 needed=$( { find "$out/opt/java" -name '*.so' -o -path '*/bin/*' -type f; } | xargs ldd 2>/dev/null \
     | awk '/=> \// { print $3 }' | sort -u)
