@@ -5,6 +5,7 @@ import io.streamrag.monitor.MonitorConfig;
 import io.streamrag.platform.config.ConfigKey;
 import io.streamrag.platform.embedding.EmbeddingConfig;
 import io.streamrag.platform.kafka.Topics;
+import io.streamrag.platform.ops.LogContext;
 import io.streamrag.query.QueryConfig;
 import picocli.CommandLine.Command;
 
@@ -27,7 +28,8 @@ final class ConfigCommand implements Runnable {
         Map<String, List<ConfigKey>> sections = new LinkedHashMap<>();
         List<ConfigKey> shared = new ArrayList<>(Topics.KEYS);
         shared.addAll(EmbeddingConfig.KEYS);
-        sections.put("Shared by every stream: Kafka, topics, embeddings", withKafka(shared));
+        shared.addAll(LogContext.KEYS);
+        sections.put("Shared by every stream: Kafka, topics, embeddings, logs", withKafka(shared));
         sections.put("Vector store (ingest and query)", VectorStores.KEYS);
         sections.put("ingest-stream", own(IngestConfig.KEYS, shared));
         sections.put("query-stream (with the LLM and the answer checks)", own(QueryConfig.KEYS, shared));

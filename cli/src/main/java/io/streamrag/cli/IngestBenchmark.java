@@ -116,7 +116,7 @@ final class IngestBenchmark {
         Map<String, Object> kafka = new java.util.HashMap<>(config.kafka());
         kafka.put("bootstrap.servers", bootstrapServers);
         return new IngestConfig("streamrag-bench-ingest", config.settings(), stateDir, config.processingGuarantee(),
-                config.commitIntervalMs(), config.streamThreads(), false, config.topics(), config.embedding(), kafka);
+                config.commitIntervalMs(), config.streamThreads(), false, config.topics(), config.embedding(), config.httpPort(), kafka);
     }
 
     /** Document {@code i}: consecutive sample sentences from a rotating start, so documents differ but read naturally. */

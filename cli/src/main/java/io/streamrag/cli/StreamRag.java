@@ -1,5 +1,6 @@
 package io.streamrag.cli;
 
+import io.streamrag.platform.ops.LogContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,10 @@ import picocli.CommandLine.Command;
 public final class StreamRag implements Runnable {
 
     public static void main(String[] args) {
+        // LOG_FORMAT=json for every command; `streamrag run` also reads log.format from its file and --set
+        if (LogFormat.of(System.getenv(LogContext.FORMAT.envName())) == LogFormat.JSON) {
+            LogFormat.JSON.apply();
+        }
         int exit = new CommandLine(new StreamRag())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .execute(args);

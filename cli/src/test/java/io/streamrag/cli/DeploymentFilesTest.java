@@ -33,15 +33,6 @@ class DeploymentFilesTest {
     private static final Map<String, RunCommand.Stream> STREAM_SERVICES = Map.of(
             "ingest", RunCommand.Stream.INGEST, "query", RunCommand.Stream.QUERY, "monitor", RunCommand.Stream.MONITOR);
 
-    /**
-     * Keys of the streams' ops endpoints and log format, which are read by the run command's HTTP server once it
-     * serves /health, /ready and /metrics for every stream; listed here until they join the streams' key lists.
-     */
-    private static final Map<RunCommand.Stream, List<ConfigKey>> OPS_KEYS = Map.of(
-            RunCommand.Stream.INGEST, List.of(ConfigKey.of("ingest.http.port", "8091", "ops endpoints"), ConfigKey.of("log.format", "text", "")),
-            RunCommand.Stream.QUERY, List.of(ConfigKey.of("query.http.port", "8092", "ops endpoints"), ConfigKey.of("log.format", "text", "")),
-            RunCommand.Stream.MONITOR, List.of(ConfigKey.of("log.format", "text", "")));
-
     private static final Pattern LOCALHOST_URL = Pattern.compile("http://localhost:(\\d+)/");
 
     private final Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
@@ -202,10 +193,7 @@ class DeploymentFilesTest {
     }
 
     private static List<ConfigKey> keys(RunCommand.Stream stream) {
-        List<ConfigKey> keys = new ArrayList<>(RunCommand.keys(stream));
-        Set<String> names = keys.stream().map(ConfigKey::name).collect(Collectors.toSet());
-        OPS_KEYS.get(stream).stream().filter(k -> !names.contains(k.name())).forEach(keys::add);
-        return keys;
+        return RunCommand.keys(stream);
     }
 
     private static List<String> containerPorts(Map<String, Object> service) {

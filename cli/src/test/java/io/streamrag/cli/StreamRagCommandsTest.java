@@ -23,4 +23,26 @@ class StreamRagCommandsTest {
         assertThat(KafkaCli.bootstrap(" broker:9093 ")).isEqualTo("broker:9093");
         assertThat(KafkaCli.bootstrap(null)).isNotBlank();
     }
+
+    @Test
+    void shouldReportEveryBadKeyAtOnce_includingTheLogFormat_beforeAnyStreamStarts() {
+        // given
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int exit;
+        try {
+            // when
+            exit = new CommandLine(new StreamRag()).setCaseInsensitiveEnumValuesAllowed(true)
+                    .execute("run", "monitor", "--set", "log.format=yaml", "--set", "monitor.http.port=x");
+        } finally {
+            System.setErr(original);
+        }
+
+        // then
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("log.format (LOG_FORMAT) must be one of [text, json], not 'yaml'")
+                .contains("monitor.http.port (MONITOR_HTTP_PORT)");
+    }
 }

@@ -95,6 +95,11 @@ public final class IngestApp implements AutoCloseable {
         return streams.state();
     }
 
+    /** The Kafka Streams client, for health, readiness and its metrics. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
     public IngestConfig config() {
         return config;
     }

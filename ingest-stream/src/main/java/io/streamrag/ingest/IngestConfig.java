@@ -5,6 +5,7 @@ import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.embedding.EmbeddingConfig;
 import io.streamrag.platform.kafka.Topics;
+import io.streamrag.platform.ops.OpsEndpoints;
 
 import java.nio.file.Path;
 import java.util.Collections;
@@ -27,6 +28,7 @@ public record IngestConfig(
         boolean createTopics,
         Topics topics,
         EmbeddingConfig embedding,
+        int httpPort,
         Map<String, Object> kafka) {
 
     public enum Guarantee {
@@ -53,7 +55,8 @@ public record IngestConfig(
             ConfigKey.of("ingest.processing.guarantee", "exactly-once-v2", "exactly-once-v2 or at-least-once."),
             ConfigKey.of("ingest.commit.interval.ms", "100", "How often progress is committed (and results become visible)."),
             ConfigKey.of("ingest.stream.threads", "1", "Kafka Streams threads (each processes its own partitions)."),
-            ConfigKey.of("ingest.create.topics", "true", "Create missing topics (with partitions and compaction) at start."));
+            ConfigKey.of("ingest.create.topics", "true", "Create missing topics (with partitions and compaction) at start."),
+            OpsEndpoints.portKey("ingest", 8091));
 
     /** Every key the ingest application reads: its own, the topics and the embedding keys. */
     public static final List<ConfigKey> KEYS = ConfigKey.union(OWN_KEYS, Topics.KEYS, EmbeddingConfig.KEYS);
@@ -79,6 +82,7 @@ public record IngestConfig(
                 config.bool("ingest.create.topics"),
                 Topics.from(config),
                 EmbeddingConfig.from(config),
+                config.integer("ingest.http.port", 0, 65535),
                 config.settings().kafkaProperties());
     }
 
@@ -96,22 +100,22 @@ public record IngestConfig(
 
     public IngestConfig withApplicationId(String id) {
         return new IngestConfig(id, settings, stateDir, processingGuarantee, commitIntervalMs, streamThreads, createTopics,
-                topics, embedding, kafka);
+                topics, embedding, httpPort, kafka);
     }
 
     public IngestConfig withStateDir(Path dir) {
         return new IngestConfig(applicationId, settings, dir, processingGuarantee, commitIntervalMs, streamThreads, createTopics,
-                topics, embedding, kafka);
+                topics, embedding, httpPort, kafka);
     }
 
     public IngestConfig withTopics(Topics newTopics) {
         return new IngestConfig(applicationId, settings, stateDir, processingGuarantee, commitIntervalMs, streamThreads, createTopics,
-                newTopics, embedding, kafka);
+                newTopics, embedding, httpPort, kafka);
     }
 
     public IngestConfig withSettings(IngestSettings newSettings) {
         return new IngestConfig(applicationId, newSettings, stateDir, processingGuarantee, commitIntervalMs, streamThreads,
-                createTopics, topics, embedding, kafka);
+                createTopics, topics, embedding, httpPort, kafka);
     }
 
     @Override
@@ -122,7 +126,7 @@ public record IngestConfig(
         return "IngestConfig[applicationId=" + applicationId + ", settings=" + settings + ", stateDir=" + stateDir
                 + ", processingGuarantee=" + processingGuarantee + ", commitIntervalMs=" + commitIntervalMs
                 + ", streamThreads=" + streamThreads + ", createTopics=" + createTopics + ", topics=" + topics
-                + ", embedding=" + embedding + ", kafka=" + clients + "]";
+                + ", embedding=" + embedding + ", httpPort=" + httpPort + ", kafka=" + clients + "]";
     }
 
 }

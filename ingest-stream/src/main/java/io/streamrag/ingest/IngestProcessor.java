@@ -8,6 +8,7 @@ import io.streamrag.events.IngestOutcome;
 import io.streamrag.events.Telemetry;
 import io.streamrag.events.TelemetryKind;
 import io.streamrag.platform.kafka.DeadLetters;
+import io.streamrag.platform.ops.LogContext;
 import io.streamrag.platform.vector.ChunkIds;
 import io.streamrag.platform.vector.StoredChunk;
 import io.streamrag.platform.vector.VectorStore;
@@ -55,6 +56,14 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        // the document key is the id every log line about this submission carries, readable or not
+        String id = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        try (LogContext.Scope ids = LogContext.open(id, null, null)) {
+            handle(record);
+        }
+    }
+
+    private void handle(Record<byte[], byte[]> record) {
         DeadLetters.Origin origin = context.recordMetadata()
                 .map(m -> new DeadLetters.Origin(m.topic(), m.partition(), m.offset()))
                 .orElse(DeadLetters.Origin.unknown());
@@ -76,10 +85,13 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             deadLetter(record, origin, key, null, new IngestRejection(IngestStage.DECODE, e.getMessage(), e));
             return;
         }
-        try {
+        String correlationId = doc.getHeader() == null ? null : doc.getHeader().getCorrelationId();
+        try (LogContext.Scope ids = LogContext.open(key, correlationId, doc.getTenant())) {
             index(record, origin, key, doc);
         } catch (IngestRejection e) {
-            deadLetter(record, origin, key, doc.getTenant(), e);
+            try (LogContext.Scope ids = LogContext.open(key, correlationId, doc.getTenant())) {
+                deadLetter(record, origin, key, doc.getTenant(), e);
+            }
         }
     }
 

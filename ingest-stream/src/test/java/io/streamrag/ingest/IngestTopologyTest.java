@@ -374,6 +374,28 @@ class IngestTopologyTest {
     }
 
     @Test
+    void shouldLogADeadLetterWithTheDocumentsIds_andClearThemAfterTheRecord() {
+        // given: a log appender on the processor, and an empty document with a known correlation id
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IngestProcessor.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            // when
+            submit(Documents.text("acme", "empty", 1, "Guide", "  ").setHeader(Events.header("corr-empty-1")).build());
+
+            // then
+            assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().startsWith("dead letter")).singleElement().satisfies(e -> {
+                assertThat(e.getMDCPropertyMap()).containsEntry("request_id", "acme/empty")
+                        .containsEntry("correlation_id", "corr-empty-1").containsEntry("tenant", "acme");
+            });
+            assertThat(org.slf4j.MDC.getCopyOfContextMap()).isNullOrEmpty();
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    @Test
     void shouldCarryAclGroupsAndMetadataOfAKoreanHtmlDocument_intoTheChunksAndTheStore() {
         // given
         byte[] html = "<html><head><title>보안</title></head><body><h1>비밀번호</h1><p>비밀번호는 매달 바꿉니다.</p></body></html>"

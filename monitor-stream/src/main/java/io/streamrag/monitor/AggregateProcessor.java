@@ -1,6 +1,7 @@
 package io.streamrag.monitor;
 
 import io.streamrag.events.Telemetry;
+import io.streamrag.platform.ops.LogContext;
 import io.streamrag.schemas.AvroSerde;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -90,6 +91,14 @@ final class AggregateProcessor implements Processor<String, byte[], String, byte
             }
             return;
         }
+        try (LogContext.Scope ids = LogContext.open(telemetry.getSubjectId(), telemetry.getHeader().getCorrelationId(),
+                telemetry.getTenant())) {
+            aggregate(telemetry);
+        }
+    }
+
+    /** Counts one decoded event into the open windows of each of its dimensions, once per event id. */
+    private void aggregate(Telemetry telemetry) {
         long time = telemetry.getHeader().getTimestamp().toEpochMilli();
         String eventId = telemetry.getHeader().getEventId();
         // ids are filed under their minute, not their exact time: a lookup then visits a few dozen time slots

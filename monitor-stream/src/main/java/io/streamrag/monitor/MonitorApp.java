@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.kafka.TopicAdmin;
+import io.streamrag.platform.ops.OpsEndpoints;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The monitor application: the monitor topology on Kafka Streams, and an HTTP server with the dashboard
  * ({@code /}, live updates on {@code /events}), {@code /api/metrics} (the whole picture across instances),
- * {@code /metrics} (Prometheus), {@code /health} and {@code /ready}.
+ * and the operations endpoints every stream process serves ({@link OpsEndpoints}: {@code /metrics} with the GenAI
+ * meters, {@code /health}, {@code /ready}).
  */
 public final class MonitorApp implements AutoCloseable {
 
@@ -45,6 +47,7 @@ public final class MonitorApp implements AutoCloseable {
     private final ExecutorService httpThreads;
     private final KafkaStreams streams;
     private final PrometheusMeterRegistry registry;
+    private final OpsEndpoints ops;
     private final MetricsQuery query;
     private final LatestAnswers answers;
     private final URI url;
@@ -87,10 +90,8 @@ public final class MonitorApp implements AutoCloseable {
         server.createContext("/events", this::events);
         server.createContext("/api/metrics", this::apiMetrics);
         server.createContext("/api/local", this::apiLocal);
-        server.createContext("/metrics", this::prometheus);
-        server.createContext("/health", exchange -> health(exchange, streams.state() != KafkaStreams.State.ERROR
-                && streams.state() != KafkaStreams.State.PENDING_ERROR && streams.state() != KafkaStreams.State.NOT_RUNNING));
-        server.createContext("/ready", exchange -> health(exchange, streams.state() == KafkaStreams.State.RUNNING));
+        this.ops = new OpsEndpoints(registry).watch(streams, () -> true);
+        ops.install(server);
     }
 
     /** Creates the topics if missing, starts the stream and the HTTP server. */
@@ -178,15 +179,6 @@ public final class MonitorApp implements AutoCloseable {
         }
     }
 
-    private void prometheus(HttpExchange exchange) throws IOException {
-        send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void health(HttpExchange exchange, boolean ok) throws IOException {
-        send(exchange, ok ? 200 : 503, "application/json",
-                ("{\"status\":\"" + (ok ? "UP" : "DOWN") + "\",\"streams\":\"" + streams.state() + "\"}").getBytes(StandardCharsets.UTF_8));
-    }
-
     private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
@@ -238,7 +230,10 @@ public final class MonitorApp implements AutoCloseable {
         server.stop(0);
         httpThreads.shutdownNow();
         answers.close();
-        streams.close(java.time.Duration.ofSeconds(10));
+        // leave the group: the other instances take the partitions over at once, not after the session timeout
+        streams.close(org.apache.kafka.streams.CloseOptions.timeout(java.time.Duration.ofSeconds(30))
+                .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        ops.close();
         registry.close();
         try {
             httpThreads.awaitTermination(2, TimeUnit.SECONDS);

@@ -39,6 +39,11 @@ final class LlmPipeline {
     }
 
     CompletableFuture<LlmOutcome> run(LlmRequest request, OutputFormat format, List<Passage> passages) {
+        return run(request, format, passages, asyncExecutor);
+    }
+
+    /** As above, the checks running on the given executor (one that carries the request's log ids). */
+    CompletableFuture<LlmOutcome> run(LlmRequest request, OutputFormat format, List<Passage> passages, Executor checksExecutor) {
         long started = System.nanoTime();
         CompletableFuture<LlmResponse> first = llm.complete(request);
         CompletableFuture<Attempt> answered = first.thenCompose(response -> {
@@ -61,7 +66,7 @@ final class LlmPipeline {
                         again.values(), response.inputTokens() + second.inputTokens(), response.outputTokens() + second.outputTokens(), true);
             });
         });
-        return answered.thenApplyAsync(attempt -> check(request, attempt, passages, (System.nanoTime() - started) / 1_000_000), asyncExecutor);
+        return answered.thenApplyAsync(attempt -> check(request, attempt, passages, (System.nanoTime() - started) / 1_000_000), checksExecutor);
     }
 
     private LlmOutcome check(LlmRequest request, Attempt attempt, List<Passage> passages, long llmMs) {

@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QueryApp implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryApp.class);
+
     private final KafkaStreams streams;
     private final AutoCloseable owned;
 
@@ -104,6 +106,7 @@ public final class QueryApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the query stream", e);
         }
+        LOG.info("query stream {} running ({})", config.applicationId(), config);
         return new QueryApp(streams, owned);
     }
 
@@ -135,6 +138,7 @@ public final class QueryApp implements AutoCloseable {
 
     @Override
     public void close() {
+        LOG.info("query stream stopping: answers completed so far are committed; calls still in flight are re-issued by the next owner of their partition");
         // Leave the group so that a restarted or remaining instance takes the tasks over at once instead of after the
         // session timeout; requests in flight stay in the in-flight store and are re-issued there.
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

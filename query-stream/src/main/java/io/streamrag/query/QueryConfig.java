@@ -4,6 +4,7 @@ import io.streamrag.platform.config.ConfigKey;
 import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.embedding.EmbeddingConfig;
 import io.streamrag.platform.kafka.Topics;
+import io.streamrag.platform.ops.OpsEndpoints;
 import io.streamrag.query.check.ChecksConfig;
 import io.streamrag.query.governance.GovernanceConfig;
 import io.streamrag.query.llm.LlmConfig;
@@ -31,6 +32,7 @@ public record QueryConfig(
         LlmConfig llm,
         ChecksConfig checks,
         GovernanceConfig governance,
+        int httpPort,
         Map<String, Object> kafka) {
 
     public static final List<ConfigKey> QUERY_KEYS = List.of(
@@ -49,6 +51,7 @@ public record QueryConfig(
             ConfigKey.of("query.tenant.fairness", "true", "Serve waiting requests round-robin across tenants (false: first come, first served)."),
             ConfigKey.of("query.completion.interval.ms", "5", "How often completed LLM calls are turned into answers on the stream thread."),
             ConfigKey.of("query.dedupe.retention.ms", Long.toString(Duration.ofDays(7).toMillis()), "How long answered request ids are remembered to drop redeliveries."),
+            OpsEndpoints.portKey("query", 8092),
             ConfigKey.of("kafka.bootstrap.servers", "localhost:9092", "Kafka bootstrap servers."));
 
     public static final List<ConfigKey> KEYS = ConfigKey.union(QUERY_KEYS, Topics.KEYS, EmbeddingConfig.KEYS, LlmConfig.KEYS,
@@ -98,13 +101,14 @@ public record QueryConfig(
                 llm,
                 ChecksConfig.from(config),
                 governance,
+                config.integer("query.http.port", 0, 65535),
                 config.settings().kafkaProperties());
     }
 
     /** The same configuration with other stream settings (benchmarks compare stage variants this way). */
     public QueryConfig withSettings(QuerySettings other) {
         return new QueryConfig(applicationId, stateDir, processingGuarantee, streamThreads, commitInterval, pollInterval,
-                other, topics, embedding, llm, checks, governance, kafka);
+                other, topics, embedding, llm, checks, governance, httpPort, kafka);
     }
 
 
@@ -112,6 +116,6 @@ public record QueryConfig(
     public String toString() {
         return "QueryConfig[applicationId=" + applicationId + ", stateDir=" + stateDir + ", processingGuarantee="
                 + processingGuarantee + ", streamThreads=" + streamThreads + ", settings=" + settings + ", topics=" + topics
-                + ", embedding=" + embedding + ", llm=" + llm + ", checks=" + checks + ", governance=" + governance + ", kafka=" + kafka.keySet() + "]";
+                + ", embedding=" + embedding + ", llm=" + llm + ", checks=" + checks + ", governance=" + governance + ", httpPort=" + httpPort + ", kafka=" + kafka.keySet() + "]";
     }
 }

@@ -9,6 +9,7 @@ import io.streamrag.events.Telemetry;
 import io.streamrag.events.TelemetryKind;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.kafka.DeadLetters;
+import io.streamrag.platform.ops.LogContext;
 import io.streamrag.platform.text.Languages;
 import io.streamrag.platform.vector.ScoredChunk;
 import io.streamrag.platform.vector.SearchRequest;
@@ -59,6 +60,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -160,6 +162,18 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             deadLetter(record, e);
             return;
         }
+        try (LogContext.Scope ids = LogContext.open(ids(request))) {
+            accept(record, request, now);
+        }
+    }
+
+    /** The MDC entries of every log line about this request, on the stream thread and in the asynchronous stages. */
+    private static Map<String, String> ids(QueryRequested request) {
+        return LogContext.of(request.getRequestId(), request.getHeader() == null ? null : request.getHeader().getCorrelationId(),
+                request.getTenant());
+    }
+
+    private void accept(Record<String, byte[]> record, QueryRequested request, long now) {
         String id = request.getRequestId();
         if (id != null && (active.containsKey(id) || answered.get(id) != null)) {
             LOG.debug("dropping redelivered request {}", id);
@@ -315,6 +329,12 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
      * retrieves, renders, calls the LLM and checks the answer asynchronously, holding the request's slot.
      */
     private void start(Pending p, long now) {
+        try (LogContext.Scope ids = LogContext.open(ids(p.request()))) {
+            startWithIds(p, now);
+        }
+    }
+
+    private void startWithIds(Pending p, long now) {
         p.started = true;
         p.queueMs = Math.max(0, now - p.receivedAtMs());
         QueryRequested q = p.request();
@@ -339,10 +359,12 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
             p.cacheScope = SemanticCache.scope(q.getTenant(), p.templateId + paramsOf(q), p.templateVersion, q.getAclGroups());
             p.cacheGeneration = ports.cache().generation(q.getTenant());
         }
+        // every asynchronous stage of this request logs with its ids, whichever pooled thread runs it
+        Executor async = LogContext.with(ids(q), ports.asyncExecutor());
         try {
             p.future = CompletableFuture
-                    .supplyAsync(() -> cachedAnswer(p, q), ports.asyncExecutor())
-                    .thenCompose(hit -> hit != null ? CompletableFuture.completedFuture(hit) : retrieveAndCall(p, q, template, format));
+                    .supplyAsync(() -> cachedAnswer(p, q), async)
+                    .thenCompose(hit -> hit != null ? CompletableFuture.completedFuture(hit) : retrieveAndCall(p, q, template, format, async));
         } catch (RuntimeException e) {
             p.future = CompletableFuture.failedFuture(e);
         }
@@ -350,9 +372,10 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     }
 
     /** Retrieval (when the template has a context), rendering with a fresh canary, the LLM call and the checks. */
-    private CompletableFuture<LlmOutcome> retrieveAndCall(Pending p, QueryRequested q, PromptTemplate template, OutputFormat format) {
+    private CompletableFuture<LlmOutcome> retrieveAndCall(Pending p, QueryRequested q, PromptTemplate template, OutputFormat format,
+                                                          Executor async) {
         return CompletableFuture
-                .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), ports.asyncExecutor())
+                .supplyAsync(() -> template.getContextHeading() == null ? List.<Passage>of() : retrieve(p, q), async)
                 .thenCompose(retrieved -> {
                     RenderedPrompt prompt = PromptRenderer.render(template, q.getQuestion(), q.getTemplateParams(), retrieved);
                     p.passages = prompt.passages();
@@ -361,7 +384,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
                     LlmRequest call = new LlmRequest(p.id(), q.getTenant(), template.getModel(), system, prompt.user(),
                             q.getQuestion(), p.passages.stream().map(Passage::text).toList(), settings.maxOutputTokens(),
                             settings.temperature(), Instant.ofEpochMilli(p.deadlineMs()));
-                    return pipeline.run(call, format, p.passages);
+                    return pipeline.run(call, format, p.passages, async);
                 });
     }
 
@@ -498,6 +521,12 @@ final class QueryProcessor implements Processor<String, byte[], String, Specific
     }
 
     private void finish(Pending p, AnswerStatus status, String reason, LlmOutcome outcome, long now) {
+        try (LogContext.Scope ids = LogContext.open(ids(p.request()))) {
+            answer(p, status, reason, outcome, now);
+        }
+    }
+
+    private void answer(Pending p, AnswerStatus status, String reason, LlmOutcome outcome, long now) {
         p.done = true;
         QueryRequested q = p.request();
         String id = q.getRequestId() == null || q.getRequestId().isBlank() ? "unknown" : q.getRequestId();

@@ -172,10 +172,24 @@ class GovernanceTopologyTest {
     void shouldLeavePoisonedChunksOutOfThePromptAndReportThem() {
         // given
         start(QueryFixtures::firstPassageCited);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(QueryProcessor.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
 
         // when
-        send(QueryFixtures.request("v1", "acme", "How many vacation days do employees get?"));
-        send(QueryFixtures.request("v2", "acme", "휴가 일수는 어떻게 되나요?"));
+        try {
+            send(QueryFixtures.request("v1", "acme", "How many vacation days do employees get?"));
+            send(QueryFixtures.request("v2", "acme", "휴가 일수는 어떻게 되나요?"));
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        // then: the warning about each dropped chunk, logged in the asynchronous retrieval stage, names its request
+        assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("left out of the prompt"))
+                .extracting(e -> e.getMDCPropertyMap().get("request_id") + "/" + e.getMDCPropertyMap().get("correlation_id")
+                        + "/" + e.getMDCPropertyMap().get("tenant"))
+                .containsOnly("v1/v1/acme", "v2/v2/acme");
 
         // then: the model never saw the poisoned chunks; answer and telemetry name them
         assertThat(seen).hasSize(2).allSatisfy(r -> {

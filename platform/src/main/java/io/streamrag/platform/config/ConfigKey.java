@@ -54,10 +54,14 @@ public record ConfigKey(String name, String defaultValue, String description, bo
         return key.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
-    /** Whether a key's value must never be printed: declared secret, or named like one. */
+    /**
+     * Whether a key's value must never be printed: declared secret, or named like one. A process also holds keys it
+     * does not declare (one properties file shared by every stream), so the name alone must give secrets away:
+     * {@code auth.tenant.keys} read by the ingest process is masked too.
+     */
     public static boolean looksSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.endsWith(".key") || k.contains("api.key")
+        return k.contains("password") || k.contains("secret") || k.endsWith(".key") || k.endsWith(".keys") || k.contains("api.key")
                 || k.contains("token") || k.contains("sasl.jaas.config") || k.contains("keystore")
                 || k.contains("truststore.certificates");
     }
