@@ -59,6 +59,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--set", description = "key=value, overriding file and environment (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    /** The keys each stream reads: the one list for this command and for checks of deployment files. */
+    static List<ConfigKey> keys(Stream stream) {
+        return switch (stream) {
+            case INGEST -> ConfigKey.union(IngestConfig.KEYS, VectorStores.KEYS, LogContext.KEYS);
+            case QUERY -> ConfigKey.union(QueryConfig.KEYS, VectorStores.KEYS, LogContext.KEYS);
+            case MONITOR -> ConfigKey.union(MonitorConfig.KEYS, LogContext.KEYS);
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -77,7 +86,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         try {
             switch (stream) {
                 case INGEST -> {
-                    ConfigReader reader = reader(ConfigKey.union(IngestConfig.KEYS, VectorStores.KEYS, LogContext.KEYS));
+                    ConfigReader reader = reader(keys(Stream.INGEST));
                     LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
                     IngestConfig config = IngestConfig.from(reader);
                     Supplier<VectorStore> store = VectorStores.from(reader);
@@ -90,7 +99,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     LOG.info("streamrag run ingest: started {}; /health, /ready and /metrics on port {}", config.applicationId(), ops.port());
                 }
                 case QUERY -> {
-                    ConfigReader reader = reader(ConfigKey.union(QueryConfig.KEYS, VectorStores.KEYS, LogContext.KEYS));
+                    ConfigReader reader = reader(keys(Stream.QUERY));
                     LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
                     QueryConfig config = QueryConfig.from(reader);
                     Supplier<VectorStore> storeFactory = VectorStores.from(reader);
@@ -109,7 +118,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     LOG.info("streamrag run query: started {}; /health, /ready and /metrics on port {}", config.applicationId(), ops.port());
                 }
                 case MONITOR -> {
-                    ConfigReader reader = reader(ConfigKey.union(MonitorConfig.KEYS, LogContext.KEYS));
+                    ConfigReader reader = reader(keys(Stream.MONITOR));
                     LogFormat format = reader.choice(LogContext.FORMAT.name(), LogFormat.class);
                     MonitorConfig config = MonitorConfig.from(reader);
                     reader.validate();

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         version = "StreamRAG 0.1.0",
         description = "A Kafka-native LLMOps platform: ingest, query and monitor streams.",
         subcommands = {DemoCommand.class, IngestCommand.class, AskCommand.class, TailCommand.class, PromptsCommand.class,
-                ReindexCommand.class, RunCommand.class, ConfigCommand.class, AclsCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ReindexCommand.class, RunCommand.class, TopicsCommand.class, ConfigCommand.class, AclsCommand.class,
+                EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class StreamRag implements Runnable {
 
     public static void main(String[] args) {

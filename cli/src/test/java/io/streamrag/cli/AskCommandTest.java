@@ -59,9 +59,27 @@ class AskCommandTest {
     void startResponder() throws Exception {
         noSecret = home.resolve("absent/secret");
         TopicAdmin.ensure(Map.of("bootstrap.servers", bootstrap), topics.specs());
+        awaitMetadata(topics.queryRequested(), topics.answerGenerated());
         CountDownLatch positioned = new CountDownLatch(1);
         responder = Thread.ofPlatform().start(() -> respond(positioned));
         assertThat(positioned.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /**
+     * A topic just created can be unknown to a client for a moment (the broker applies the controller's metadata
+     * asynchronously, slower when the shared broker already holds many topics); the responder and ask look the
+     * partitions up once, so wait until a client sees them.
+     */
+    private void awaitMetadata(String... names) throws InterruptedException {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringDeserializer(), new StringDeserializer())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (String name : names) {
+                while (consumer.partitionsFor(name, Duration.ofSeconds(5)).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+            }
+        }
     }
 
     @AfterEach
