@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -46,6 +47,7 @@ final class BenchIngestCommand implements Callable<Integer> {
             out.put("raw_embed_chunks_per_s", round(r.rawChunksPerSecond()));
             out.put("pipeline_chunks_per_s", round(r.pipelineChunksPerSecond()));
             out.put("ratio", Math.round(r.ratio() * 1000) / 1000.0);
+            out.put("raw_embed_runs_chunks_per_s", List.of(round(r.rawChunksPerSecondBefore()), round(r.rawChunksPerSecondAfter())));
             out.put("chunks", r.chunks());
             out.put("documents", r.documents());
             out.put("batch_size", r.batchSize());

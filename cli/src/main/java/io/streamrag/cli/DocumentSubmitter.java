@@ -79,6 +79,8 @@ final class DocumentSubmitter implements AutoCloseable {
         Map<String, Object> consumerProps = new HashMap<>();
         consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // an outcome counts once its transaction is committed: an aborted one is retried and reported again
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.watcher = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = Stream.of(topics.documentIngested(), topics.ingestDeadLetters())
                 .flatMap(t -> watcher.partitionsFor(t, Duration.ofSeconds(15)).stream())

@@ -54,7 +54,8 @@ public record IngestConfig(
                     "Kafka Streams state directory (the document version store lives here)."),
             ConfigKey.of("ingest.processing.guarantee", "exactly-once-v2", "exactly-once-v2 or at-least-once."),
             ConfigKey.of("ingest.commit.interval.ms", "100", "How often progress is committed (and results become visible)."),
-            ConfigKey.of("ingest.stream.threads", "1", "Kafka Streams threads (each processes its own partitions)."),
+            ConfigKey.of("ingest.stream.threads", "0",
+                    "Kafka Streams threads, each embedding its own documents; 0 means one per partition (topic.partitions)."),
             ConfigKey.of("ingest.create.topics", "true", "Create missing topics (with partitions and compaction) at start."),
             OpsEndpoints.portKey("ingest", 8091));
 
@@ -72,15 +73,19 @@ public record IngestConfig(
         long maxBytes = config.longValue("ingest.max.document.bytes", 1, Long.MAX_VALUE);
         IngestSettings settings = new IngestSettings(Math.max(1, maxBytes), Math.max(16, maxTokens), overlap,
                 config.bool("ingest.chunk.title.prefix"));
+        Topics topics = Topics.from(config);
+        int threads = config.integer("ingest.stream.threads", 0, 64);
         return new IngestConfig(
                 config.string("ingest.application.id"),
                 settings,
                 config.path("ingest.state.dir"),
                 config.choice("ingest.processing.guarantee", Guarantee.class),
                 config.longValue("ingest.commit.interval.ms", 0, 3_600_000),
-                config.integer("ingest.stream.threads", 1, 64),
+                // a thread per partition: while one thread indexes, commits or waits on the broker, the others'
+                // documents keep the embedding model busy (one thread leaves it idle for all of that time)
+                threads == 0 ? Math.min(64, topics.partitions()) : threads,
                 config.bool("ingest.create.topics"),
-                Topics.from(config),
+                topics,
                 EmbeddingConfig.from(config),
                 config.integer("ingest.http.port", 0, 65535),
                 config.settings().kafkaProperties());

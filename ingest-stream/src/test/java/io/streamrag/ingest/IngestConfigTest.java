@@ -34,6 +34,18 @@ class IngestConfigTest {
     }
 
     @Test
+    void shouldRunOneStreamThreadPerPartition_unlessThreadsAreGiven() {
+        // when
+        IngestConfig byDefault = IngestConfig.load(Settings.of(IngestConfig.KEYS, Map.of("topic.partitions", "4")));
+        IngestConfig given = IngestConfig.load(Settings.of(IngestConfig.KEYS, Map.of("topic.partitions", "4", "ingest.stream.threads", "2")));
+
+        // then
+        assertThat(byDefault.streamThreads()).isEqualTo(4);
+        assertThat(IngestApp.streamsProperties(byDefault)).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 4);
+        assertThat(given.streamThreads()).isEqualTo(2);
+    }
+
+    @Test
     void shouldTakeValuesFromTheEnvironment_andPassKafkaKeysThrough() {
         // given
         Map<String, String> env = Map.of(

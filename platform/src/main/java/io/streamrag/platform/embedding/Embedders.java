@@ -1,11 +1,11 @@
 package io.streamrag.platform.embedding;
 
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.mistralai.MistralAiEmbeddingModel;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /** Chooses the embedding adapter from configuration. The only place that knows the providers. */
 public final class Embedders {
@@ -28,13 +28,29 @@ public final class Embedders {
         };
     }
 
-    /** all-MiniLM-L6-v2 in-process (ONNX), splitting each batch across {@code threads} parallel calls. */
+    /**
+     * all-MiniLM-L6-v2 in-process (ONNX), splitting each batch across {@code threads} parallel calls of one ONNX
+     * thread each (see {@link MiniLmEmbeddingModel}): {@code threads} is the number of cores the model may use.
+     */
     public static Embedder miniLm(int batchSize, int threads) {
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "minilm-embed");
             t.setDaemon(true);
             return t;
         });
-        return new Embedder(new AllMiniLmL6V2EmbeddingModel(pool), MINILM_NAME, batchSize, pool::shutdownNow);
+        MiniLmEmbeddingModel model;
+        try {
+            model = new MiniLmEmbeddingModel(pool);
+        } catch (RuntimeException e) {
+            pool.shutdownNow();
+            throw e;
+        }
+        return new Embedder(model, MINILM_NAME, batchSize, () -> {
+            pool.shutdownNow();
+            // a call still running inside ONNX would crash on a closed session: leave it to the process exit then
+            if (pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                model.close();
+            }
+        });
     }
 }

@@ -29,7 +29,7 @@ public final class LuceneStoreBenchmark {
     private static final double NOISE = 0.9;
 
     /**
-     * @param indexSeconds          upserting every chunk in batches of 1,000 (each batch visible to search) and a commit
+     * @param indexSeconds          upserting every chunk in batches of 1,000 and a commit (no search between batches, so no reader reopen)
      * @param recallAt10            mean share of the exact top 10 that the store returned, over all queries
      * @param queriesPerSecond      k = 10 vector searches through the store, one thread, after a warm-up
      * @param exactQueriesPerSecond brute-force scans of all vectors in memory (SIMD dot products), one thread

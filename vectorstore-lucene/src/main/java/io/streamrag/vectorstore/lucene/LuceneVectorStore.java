@@ -51,6 +51,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.streamrag.vectorstore.lucene.ChunkDocuments.*;
 
@@ -60,7 +61,7 @@ import static io.streamrag.vectorstore.lucene.ChunkDocuments.*;
  * filterable fields.
  *
  * <p>Writes are idempotent by chunk id within a tenant ({@code updateDocument} on a unique term) and visible to
- * searches when they return (the near-real-time reader is refreshed). Tenant and ACL filters run inside both
+ * searches when they return (the near-real-time reader is reopened by the first search after a write). Tenant and ACL filters run inside both
  * the kNN and the BM25 search, so a restricted chunk never takes a place in the top k. Hybrid search fuses the
  * two candidate lists by their normalised scores ({@link HybridFusion}), weighing the vectors less for a Korean
  * question than for an English one ({@link Options#alphaKorean()}). Durable on {@link #commit()} and
@@ -173,6 +174,9 @@ public final class LuceneVectorStore implements VectorStore {
     private final Analyzer koreanAnalyzer;
     private final Analyzer hangulBigramAnalyzer = new HangulBigramAnalyzer();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Writes finished, and how many of them the current reader is known to include. */
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong refreshedWrites = new AtomicLong();
 
     private LuceneVectorStore(Path path, Options options) throws IOException {
         this.path = path;
@@ -238,7 +242,7 @@ public final class LuceneVectorStore implements VectorStore {
                         + e.getMessage(), e);
             }
         }
-        refresh();
+        written();
     }
 
     @Override
@@ -261,7 +265,7 @@ public final class LuceneVectorStore implements VectorStore {
         } catch (IOException e) {
             throw new UncheckedIOException("Lucene delete failed for " + chunkIds.size() + " chunks of " + tenant, e);
         }
-        refresh();
+        written();
     }
 
     /** Deletes what the query matches; returns how many matched just before. */
@@ -273,7 +277,7 @@ public final class LuceneVectorStore implements VectorStore {
         } catch (IOException e) {
             throw new UncheckedIOException("Lucene delete failed for " + query, e);
         }
-        refresh();
+        written();
         return count;
     }
 
@@ -473,6 +477,7 @@ public final class LuceneVectorStore implements VectorStore {
     <T> T withSearcher(SearcherFunction<T> function) {
         ensureOpen();
         try {
+            refreshIfWritten();
             IndexSearcher searcher = searchers.acquire();
             try {
                 return function.apply(searcher);
@@ -484,11 +489,22 @@ public final class LuceneVectorStore implements VectorStore {
         }
     }
 
-    private void refresh() {
-        try {
+    /** Counts a finished write; the reader is reopened by the next search, not here (see {@link #refreshIfWritten()}). */
+    private void written() {
+        writes.incrementAndGet();
+    }
+
+    /**
+     * Reopens the near-real-time reader when a write finished since the last reopen. Reopening flushes a new
+     * segment, so doing it after every write makes an ingest of many small documents flush (and later merge) one
+     * tiny segment per document; reopening on the next read keeps "visible when the write returns" while a burst of
+     * writes without reads costs no reopen at all. The reopen sees every write counted before it started.
+     */
+    private void refreshIfWritten() throws IOException {
+        long seen = writes.get();
+        if (refreshedWrites.get() < seen) {
             searchers.maybeRefreshBlocking();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Lucene reader refresh failed at " + path, e);
+            refreshedWrites.accumulateAndGet(seen, Math::max);
         }
     }
 

@@ -100,6 +100,38 @@ class LuceneVectorStoreTest extends VectorStoreContract {
     }
 
     @Test
+    void shouldWriteOneSegment_whenManyDocumentsAreUpsertedWithoutASearchBetween() throws Exception {
+        // given: an ingest of many small documents, one upsert each, with nobody searching meanwhile
+        for (int doc = 0; doc < 40; doc++) {
+            store.upsert(List.of(chunk("acme", "doc-" + doc, 0, "small document " + doc, List.of(), direction(doc % 8, doc))));
+        }
+
+        // when
+        ((LuceneVectorStore) store).commit();
+
+        // then: the writes were buffered into one segment instead of a flushed segment per document, and all are found
+        try (var directory = org.apache.lucene.store.FSDirectory.open(dir.resolve("index"))) {
+            assertThat(org.apache.lucene.index.SegmentInfos.readLatestCommit(directory).size()).isEqualTo(1);
+        }
+        assertThat(store.count("acme")).isEqualTo(40);
+        assertThat(store.search(new SearchRequest("acme", Set.of(), "document 39", null, 1, SearchMode.KEYWORD)))
+                .extracting(h -> h.chunk().docId()).containsExactly("doc-39");
+    }
+
+    @Test
+    void shouldSeeADeletion_whenSearchingRightAfterIt() {
+        // given
+        store.upsert(List.of(chunk("acme", "gone", 0, "soon deleted", List.of(), direction(1, 0))));
+        assertThat(store.count("acme")).isEqualTo(1);
+
+        // when
+        store.deleteChunks("acme", List.of(chunk("acme", "gone", 0, "", List.of(), null).chunkId()));
+
+        // then
+        assertThat(store.count("acme")).isZero();
+    }
+
+    @Test
     void shouldRefuseASecondWriter_whenTheDirectoryIsAlreadyOpen() {
         // given: the contract's store holds the index
 
