@@ -124,11 +124,11 @@ public final class MonitorApp implements AutoCloseable {
 
     private void dashboard(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestURI().getPath().equals("/")) {
-            send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+            OpsEndpoints.send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
             return;
         }
         try (InputStream page = MonitorApp.class.getResourceAsStream("dashboard.html")) {
-            send(exchange, 200, "text/html; charset=utf-8", page.readAllBytes());
+            OpsEndpoints.send(exchange, 200, "text/html; charset=utf-8", page.readAllBytes());
         }
     }
 
@@ -145,15 +145,15 @@ public final class MonitorApp implements AutoCloseable {
 
     private void apiMetrics(HttpExchange exchange) throws IOException {
         try {
-            send(exchange, 200, "application/json", view(params(exchange)).getBytes(StandardCharsets.UTF_8));
+            OpsEndpoints.send(exchange, 200, "application/json", view(params(exchange)).getBytes(StandardCharsets.UTF_8));
         } catch (NumberFormatException e) {
-            send(exchange, 400, "text/plain", ("bad parameter: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
+            OpsEndpoints.send(exchange, 400, "text/plain", ("bad parameter: " + e.getMessage()).getBytes(StandardCharsets.UTF_8));
         }
     }
 
     private void apiLocal(HttpExchange exchange) throws IOException {
         Map<String, String> p = params(exchange);
-        send(exchange, 200, "application/octet-stream",
+        OpsEndpoints.send(exchange, 200, "application/octet-stream",
                 query.local(Long.parseLong(p.getOrDefault("from", "0")), Long.parseLong(p.getOrDefault("to", Long.toString(Long.MAX_VALUE / 2)))));
     }
 
@@ -176,15 +176,6 @@ public final class MonitorApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("dashboard update failed: {}", e.toString());
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
         }
     }
 

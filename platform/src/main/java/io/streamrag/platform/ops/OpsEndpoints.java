@@ -152,7 +152,8 @@ public final class OpsEndpoints implements AutoCloseable {
                 ("{\"status\":\"" + (ok ? "UP" : "DOWN") + "\",\"streams\":\"" + state() + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+    /** Sends a whole response that no cache may keep (every route here serves live state). */
+    public static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
