@@ -55,10 +55,17 @@ final class BenchQueryCommand implements Callable<Integer> {
     long llmLatencyMs = 1000;
 
     @Option(names = "--requests", description = "Backlog size of phase 1 (default: ${DEFAULT-VALUE}).")
-    int requests = 400;
+    int requests = 2000;
 
-    @Option(names = "--warmup", description = "Requests answered before measuring, so the JIT has compiled the path (default: ${DEFAULT-VALUE}).")
-    int warmupRequests = 200;
+    @Option(names = "--warmup", description = "Requests per warm-up round; rounds repeat until JIT compilation has settled "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmupRequests = 500;
+
+    @Option(names = "--warmup-max-seconds", description = "Longest warm-up, whether or not compilation has settled (default: ${DEFAULT-VALUE}).")
+    int warmupMaxSeconds = 90;
+
+    /** Compilation below this share of the cores during a round counts as settled. */
+    private static final double SETTLED_JIT_SHARE = 0.05;
 
     @Option(names = "--in-flight", description = "query.max.in.flight (default: ${DEFAULT-VALUE}).")
     int inFlight = 256;
@@ -122,20 +129,39 @@ final class BenchQueryCommand implements Callable<Integer> {
             Run run = new Run(broker, stub, work, "async", QuerySettings.LlmMode.ASYNC);
             double throughput;
             double requestCpuMs;
+            int warmed = 0;
+            double warmupSeconds;
+            double backlogJitShare;
             double p50;
             double p99;
             try (run) {
-                // Warm-up: the same path answers distinct questions first, so the measured phases see compiled code.
+                // Warm-up: the same path answers distinct questions until the JIT has compiled it, so the measured
+                // phases see a long-running process rather than one still compiling (the broker, Kafka Streams,
+                // Lucene and the HTTP stack are a lot of code: compilation goes on for tens of seconds).
                 run.start(embedder, store);
-                List<String> warm = questions("warm-up", warmupRequests);
-                run.produce(warm, null);
-                run.awaitAnswers(warm.size(), Duration.ofSeconds(60 + warmupRequests));
+                long warmStart = System.nanoTime();
+                for (int round = 0; ; round++) {
+                    long jit0 = compilationMillis();
+                    long roundStart = System.nanoTime();
+                    List<String> warm = questions("warm-up-" + round, warmupRequests);
+                    run.produce(warm, null);
+                    run.awaitAnswers(warmed + warm.size(), Duration.ofSeconds(60 + warmupRequests));
+                    warmed += warm.size();
+                    double share = jitShare(compilationMillis() - jit0, System.nanoTime() - roundStart);
+                    if (share < SETTLED_JIT_SHARE || seconds(System.nanoTime() - warmStart) > warmupMaxSeconds) {
+                        break;
+                    }
+                }
+                warmupSeconds = seconds(System.nanoTime() - warmStart);
                 run.resetTimes();
                 long cpuBacklog = processCpuNanos();
+                long jitBacklog = compilationMillis();
+                long backlogStart = System.nanoTime();
                 run.produce(backlog, null);
-                run.awaitAnswers(warm.size() + backlog.size(), Duration.ofSeconds(60 + requests));
+                run.awaitAnswers(warmed + backlog.size(), Duration.ofSeconds(60 + requests));
                 throughput = run.rate();
                 requestCpuMs = (processCpuNanos() - cpuBacklog) / 1e6 / backlog.size();
+                backlogJitShare = jitShare(compilationMillis() - jitBacklog, System.nanoTime() - backlogStart);
 
                 double steadyRate = ideal / 2;
                 steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
@@ -143,7 +169,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 run.resetTimes();
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
                 // Answers are read while requests are still being sent, so each arrival time is its own.
-                int expected = warm.size() + backlog.size() + steady.size();
+                int expected = warmed + backlog.size() + steady.size();
                 java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(
                         () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
                 long start = System.nanoTime();
@@ -196,7 +222,10 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("in_flight", inFlight);
             out.put("llm_latency_ms", llmLatencyMs);
             out.put("requests", requests);
-            out.put("warmup_requests", warmupRequests);
+            out.put("warmup_requests", warmed);
+            out.put("warmup_s", round(warmupSeconds));
+            // the share of the cores the JIT compiler took while the backlog was measured
+            out.put("backlog_jit_share", round(backlogJitShare));
             out.put("steady_requests", steadyCount);
             out.put("naive_requests", naiveCount);
             out.put("cores", Runtime.getRuntime().availableProcessors());
@@ -358,6 +387,15 @@ final class BenchQueryCommand implements Callable<Integer> {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /** Time the JIT compiler threads have spent compiling, summed over the threads. */
+    private static long compilationMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    private static double jitShare(long compileMillis, long wallNanos) {
+        return compileMillis / (wallNanos / 1e6 * Runtime.getRuntime().availableProcessors());
     }
 
     private static long processCpuNanos() {

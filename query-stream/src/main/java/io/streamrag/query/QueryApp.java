@@ -129,7 +129,12 @@ public final class QueryApp implements AutoCloseable {
         // Only the template table is read with a deserializer; a corrupt template is skipped, not fatal.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
-        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        // Under exactly-once an answer is visible only when its transaction commits, and the commit flushes the
+        // producer: lingering up to the commit interval costs no latency and sends one batch per partition per
+        // commit instead of one produce request per record. At least once, every record goes out at once.
+        boolean exactlyOnce = !StreamsConfig.AT_LEAST_ONCE.equals(config.processingGuarantee());
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG),
+                exactlyOnce ? config.commitInterval().toMillis() : 0);
         Properties properties = new Properties();
         properties.putAll(props);
         return properties;
