@@ -15,7 +15,7 @@ public record EmbeddingConfig(Provider provider, Precision miniLmPrecision, int 
 
     /**
      * Which all-MiniLM-L6-v2 weights run in-process. The vectors of the two differ slightly (mean cosine 0.986), so
-     * the name each vector is stored with tells them apart; the first constant is the default.
+     * each has its own model name, stored with every vector it makes.
      */
     public enum Precision {
         INT8("all-minilm-l6-v2-q"),
