@@ -109,7 +109,8 @@ final class BenchQueryCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("streamrag-bench-query");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
              MistralWireStub stub = MistralWireStub.start("bench-key", Duration.ofMillis(llmLatencyMs));
-             Embedder embedder = Embedders.miniLm(BATCH, Runtime.getRuntime().availableProcessors());
+             Embedder embedder = Embedders.miniLm(EmbeddedConfig.load(Map.of()).ingest().embedding().miniLmPrecision(),
+                     BATCH, Runtime.getRuntime().availableProcessors());
              LuceneVectorStore store = LuceneVectorStore.open(work.resolve("index"))) {
             loadDocuments(store, embedder);
 
@@ -219,6 +220,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             // less sensitive to other load on the machine than the rates
             out.put("cpu_ms_per_request", round(requestCpuMs));
             out.put("embed_cpu_ms_per_question", round(embedCpuMs));
+            out.put("embedding_model", embedder.modelName());
             out.put("in_flight", inFlight);
             out.put("llm_latency_ms", llmLatencyMs);
             out.put("requests", requests);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.embedding.Embedders;
+import io.streamrag.platform.embedding.EmbeddingConfig;
 import io.streamrag.platform.text.Languages;
 import io.streamrag.query.check.BinaryMetrics;
 import io.streamrag.query.check.GroundednessReport;
@@ -45,7 +46,9 @@ final class EvalGroundednessCommand implements Callable<Integer> {
         BinaryMetrics all = BinaryMetrics.empty();
         Map<String, BinaryMetrics> perLanguage = new TreeMap<>();
         List<String> mistakes = new ArrayList<>();
-        try (Embedder embedder = Embedders.miniLm(32, Math.max(1, Runtime.getRuntime().availableProcessors()))) {
+        // MiniLM with the configured weights (embedding.minilm.precision), as the query stream's checks use
+        EmbeddingConfig.Precision precision = EmbeddedConfig.load(Map.of()).ingest().embedding().miniLmPrecision();
+        try (Embedder embedder = Embedders.miniLm(precision, 32, Math.max(1, Runtime.getRuntime().availableProcessors()))) {
             SentenceGroundednessChecker checker = new SentenceGroundednessChecker(embedder, threshold);
             for (JsonNode row : rows) {
                 String answer = EvalReport.requiredText(row, "answer", dataset);

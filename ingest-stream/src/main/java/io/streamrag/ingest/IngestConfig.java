@@ -46,7 +46,7 @@ public record IngestConfig(
             ConfigKey.of("ingest.max.document.bytes", Long.toString(IngestSettings.DEFAULT_MAX_DOCUMENT_BYTES),
                     "Largest document content in UTF-8 bytes; larger ones are dead-lettered unread."),
             ConfigKey.of("ingest.chunk.max.tokens", Integer.toString(IngestSettings.DEFAULT_CHUNK_MAX_TOKENS),
-                    "Estimated tokens per chunk, title included (MiniLM reads at most 256 word pieces)."),
+                    "Estimated tokens per chunk, title included (MiniLM reads at most 128 word pieces)."),
             ConfigKey.of("ingest.chunk.overlap.tokens", Integer.toString(IngestSettings.DEFAULT_CHUNK_OVERLAP_TOKENS),
                     "Trailing sentences of a chunk, up to this many tokens, repeated at the start of the next."),
             ConfigKey.of("ingest.chunk.title.prefix", "true", "Start every chunk with the document title (stored and embedded)."),

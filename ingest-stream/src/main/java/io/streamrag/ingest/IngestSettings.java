@@ -5,7 +5,7 @@ package io.streamrag.ingest;
  * by offline tools (eval, bench), so both cut and embed documents the same way.
  *
  * @param maxDocumentBytes   larger documents (UTF-8 bytes of their content) are rejected before extraction
- * @param chunkMaxTokens     estimated tokens per chunk, title included (MiniLM truncates at 256 word pieces)
+ * @param chunkMaxTokens     estimated tokens per chunk, title included (MiniLM truncates at 128 word pieces)
  * @param chunkOverlapTokens trailing sentences of a chunk, up to this many tokens, start the next chunk
  * @param chunkTitlePrefix   whether each chunk's text starts with the document title (stored and embedded)
  */
