@@ -8,10 +8,8 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,16 +33,22 @@ final class TextViews {
     private static final Pattern HTML_ENTITY = Pattern.compile("&#(x[0-9a-fA-F]+|\\d+);");
     private static final Pattern UNICODE_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
     private static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
+    private static final Pattern SPACE_RUN = Pattern.compile("[ \\t\\u00A0\\u3000]+");
+    private static final Pattern SEPARATOR_PAIR = Pattern.compile("[ ._\\-*|/]{2}");
+    private static final Pattern SEPARATOR = Pattern.compile("[ ._\\-*|/]");
+    private static final Pattern HEX_NOISE = Pattern.compile("0x|\\\\x|[\\s:,]");
     private static final int MAX_DECODED = 8;
 
-    /** Cyrillic and Greek letters that look like Latin ones, folded so "іgnоrе" reads "ignore". */
-    private static final Map<Character, Character> HOMOGLYPHS = new LinkedHashMap<>();
+    /** Cyrillic and Greek letters that look like Latin ones, folded so "іgnоrе" reads "ignore"; indexed by char. */
+    private static final char[] HOMOGLYPHS;
 
     static {
         String from = "аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОРСТУХІЈЅαοτνυεκρχιΑΒΕΖΗΙΚΜΝΟΡΤΥΧℓ";
         String to = "aeopcyxijsdhlqwbkmhtabekmhopctyxijsaotvuekpxiabezhikmnoptyxl";
+        int size = from.chars().max().orElseThrow() + 1;
+        HOMOGLYPHS = new char[size];
         for (int i = 0; i < from.length(); i++) {
-            HOMOGLYPHS.put(from.charAt(i), to.charAt(i));
+            HOMOGLYPHS[from.charAt(i)] = to.charAt(i);
         }
     }
 
@@ -96,9 +100,10 @@ final class TextViews {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            out.append(HOMOGLYPHS.getOrDefault(c, c));
+            char folded = c < HOMOGLYPHS.length ? HOMOGLYPHS[c] : 0;
+            out.append(folded != 0 ? folded : c);
         }
-        return out.toString().toLowerCase(Locale.ROOT).replaceAll("[ \\t\\u00A0\\u3000]+", " ");
+        return SPACE_RUN.matcher(out.toString().toLowerCase(Locale.ROOT)).replaceAll(" ");
     }
 
     /** "i g n o r e" or "i.g.n.o.r.e" becomes "ignore"; wider gaps between words stay a space. */
@@ -108,7 +113,7 @@ final class TextViews {
         while (m.find()) {
             String run = m.group();
             // Two separators in a row mark a word gap inside the run.
-            String joined = run.replaceAll("[ ._\\-*|/]{2}", "\u0000").replaceAll("[ ._\\-*|/]", "").replace('\u0000', ' ');
+            String joined = SEPARATOR.matcher(SEPARATOR_PAIR.matcher(run).replaceAll("\u0000")).replaceAll("").replace('\u0000', ' ');
             m.appendReplacement(out, Matcher.quoteReplacement(joined));
         }
         m.appendTail(out);
@@ -117,6 +122,9 @@ final class TextViews {
 
     /** Undoes leetspeak only inside words that mix letters with digits or symbols ("1gn0r3"), never in numbers. */
     static String unLeet(String text) {
+        if (!containsAny(text, "0123456789@$|!")) {
+            return text; // every word is letters only: nothing to undo
+        }
         Matcher m = LEET_WORD.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -161,7 +169,7 @@ final class TextViews {
         }
         Matcher h = HEX.matcher(raw);
         while (h.find()) {
-            String hex = h.group().replaceAll("0x|\\\\x|[\\s:,]", "");
+            String hex = HEX_NOISE.matcher(h.group()).replaceAll("");
             if (hex.length() % 2 == 1) {
                 hex = hex.substring(0, hex.length() - 1);
             }
@@ -170,21 +178,30 @@ final class TextViews {
                 out.add("hex:" + text);
             }
         }
-        if (PERCENT.matcher(raw).results().limit(3).count() >= 3) {
+        if (raw.indexOf('%') >= 0 && PERCENT.matcher(raw).results().limit(3).count() >= 3) {
             out.add("url:" + percentDecode(raw));
         }
-        if (HTML_ENTITY.matcher(raw).find()) {
+        if (raw.contains("&#") && HTML_ENTITY.matcher(raw).find()) {
             out.add("html:" + HTML_ENTITY.matcher(raw).replaceAll(m -> {
                 String v = m.group(1);
                 int cp = v.startsWith("x") ? Integer.parseInt(v.substring(1), 16) : Integer.parseInt(v);
                 return Matcher.quoteReplacement(Character.isValidCodePoint(cp) ? new String(Character.toChars(cp)) : "");
             }));
         }
-        if (UNICODE_ESCAPE.matcher(raw).find()) {
+        if (raw.contains("\\u") && UNICODE_ESCAPE.matcher(raw).find()) {
             out.add("unicode-escape:" + UNICODE_ESCAPE.matcher(raw).replaceAll(
                     m -> Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 16)))));
         }
         return out;
+    }
+
+    private static boolean containsAny(String text, String chars) {
+        for (int i = 0; i < text.length(); i++) {
+            if (chars.indexOf(text.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String decodeBase64(String token) {
