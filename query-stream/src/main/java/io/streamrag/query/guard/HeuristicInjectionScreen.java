@@ -173,7 +173,7 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
             return ScreenVerdict.clean();
         }
         List<TextViews.View> views = TextViews.of(text);
-        boolean talksAboutAttacks = META_TALK.matcher(views.getFirst().text()).find();
+        Boolean talksAboutAttacks = null; // looked up at the first hit: most texts have none
         // A view equal to an earlier one cannot hit where the earlier one missed; its compact form is made once.
         List<TextViews.View> distinct = new ArrayList<>(views.size());
         List<String> compacts = new ArrayList<>(views.size());
@@ -206,6 +206,9 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
                     continue;
                 }
                 double weight = signal.weight();
+                if (talksAboutAttacks == null) {
+                    talksAboutAttacks = META_TALK.matcher(views.getFirst().text()).find();
+                }
                 boolean quoted = talksAboutAttacks && !view.disguised()
                         && insideQuotes(signal.compact() ? QUOTES_COMPACT : QUOTES, body, m.start(), m.end());
                 if (quoted) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +34,21 @@ final class TextViews {
     private static final Pattern HTML_ENTITY = Pattern.compile("&#(x[0-9a-fA-F]+|\\d+);");
     private static final Pattern UNICODE_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
     private static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
-    private static final Pattern SPACE_RUN = Pattern.compile("[ \\t\\u00A0\\u3000]+");
+    /** The characters {@link #INVISIBLE} matches, for a per-character test (all are single UTF-16 units). */
+    private static final BitSet INVISIBLE_CHARS = new BitSet(Character.MAX_VALUE + 1);
+
+    static {
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            if (INVISIBLE.matcher(String.valueOf(c)).matches()) {
+                INVISIBLE_CHARS.set(c);
+            }
+        }
+    }
+
     private static final Pattern SEPARATOR_PAIR = Pattern.compile("[ ._\\-*|/]{2}");
     private static final Pattern SEPARATOR = Pattern.compile("[ ._\\-*|/]");
     private static final Pattern HEX_NOISE = Pattern.compile("0x|\\\\x|[\\s:,]");
+    private static final String LEET_CHARS = "0123456789@$|!";
     private static final int MAX_DECODED = 8;
 
     /** Cyrillic and Greek letters that look like Latin ones, folded so "іgnоrе" reads "ignore"; indexed by char. */
@@ -96,14 +108,30 @@ final class TextViews {
 
     static String normalize(String raw) {
         String text = Normalizer.normalize(raw, Normalizer.Form.NFKC);
-        text = INVISIBLE.matcher(text).replaceAll("");
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
+            if (INVISIBLE_CHARS.get(c)) {
+                continue;
+            }
             char folded = c < HOMOGLYPHS.length ? HOMOGLYPHS[c] : 0;
             out.append(folded != 0 ? folded : c);
         }
-        return SPACE_RUN.matcher(out.toString().toLowerCase(Locale.ROOT)).replaceAll(" ");
+        String lower = out.toString().toLowerCase(Locale.ROOT);
+        // Runs of spaces, tabs, no-break and ideographic spaces become one space.
+        StringBuilder spaced = new StringBuilder(lower.length());
+        boolean inRun = false;
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\u00A0' || c == '\u3000';
+            if (!space) {
+                spaced.append(c);
+            } else if (!inRun) {
+                spaced.append(' ');
+            }
+            inRun = space;
+        }
+        return spaced.toString();
     }
 
     /** "i g n o r e" or "i.g.n.o.r.e" becomes "ignore"; wider gaps between words stay a space. */
@@ -122,8 +150,8 @@ final class TextViews {
 
     /** Undoes leetspeak only inside words that mix letters with digits or symbols ("1gn0r3"), never in numbers. */
     static String unLeet(String text) {
-        if (!containsAny(text, "0123456789@$|!")) {
-            return text; // every word is letters only: nothing to undo
+        if (!mixesLettersWithLeet(text)) {
+            return text; // no word mixes letters with digits or symbols: nothing to undo
         }
         Matcher m = LEET_WORD.matcher(text);
         StringBuilder out = new StringBuilder();
@@ -156,7 +184,8 @@ final class TextViews {
     /** Every decodable payload in the text as "how:decoded text". */
     static List<String> decodeAll(String raw) {
         List<String> out = new ArrayList<>();
-        Matcher b = BASE64.matcher(raw);
+        // Cheap scans first: most texts hold no run long enough for the patterns, which then need not run.
+        Matcher b = BASE64.matcher(hasBase64Run(raw, 16) ? raw : "");
         while (b.find()) {
             String token = b.group();
             if (token.chars().allMatch(c -> Character.isLetter(c) && Character.isLowerCase(c))) {
@@ -167,7 +196,7 @@ final class TextViews {
                 out.add("base64:" + text);
             }
         }
-        Matcher h = HEX.matcher(raw);
+        Matcher h = HEX.matcher(hasHexStretch(raw, 10) ? raw : "");
         while (h.find()) {
             String hex = HEX_NOISE.matcher(h.group()).replaceAll("");
             if (hex.length() % 2 == 1) {
@@ -195,9 +224,60 @@ final class TextViews {
         return out;
     }
 
-    private static boolean containsAny(String text, String chars) {
+    /**
+     * Whether a run of letters, digits and @$|! (what {@link #LEET_WORD} matches) holds both a letter and one of
+     * the others; surrogates count as letters, so the test can only err towards running the pattern.
+     */
+    private static boolean mixesLettersWithLeet(String text) {
+        boolean letter = false;
+        boolean leet = false;
         for (int i = 0; i < text.length(); i++) {
-            if (chars.indexOf(text.charAt(i)) >= 0) {
+            char c = text.charAt(i);
+            if (LEET_CHARS.indexOf(c) >= 0) {
+                leet = true;
+            } else if (Character.isLetter(c) || Character.isSurrogate(c)) {
+                letter = true;
+            } else {
+                letter = false;
+                leet = false;
+            }
+            if (letter && leet) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a run of {@code min} characters from {@code [A-Za-z0-9+/_-]} exists, as {@link #BASE64} needs. */
+    private static boolean hasBase64Run(String text, int min) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean member = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '+' || c == '/' || c == '_' || c == '-';
+            run = member ? run + 1 : 0;
+            if (run >= min) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a stretch made only of characters {@link #HEX} can match (hex digits, x, backslash, whitespace, : and
+     * ,) holds at least {@code pairs} pairs of hex digits, as a hex payload needs.
+     */
+    private static boolean hasHexStretch(String text, int pairs) {
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.digit(c, 16) >= 0 && c < 0x80) {
+                digits++;
+            } else if (!(c == 'x' || c == '\\' || c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n'
+                    || c == '\u000B' || c == '\f' || c == '\r')) {
+                digits = 0;
+            }
+            if (digits >= 2 * pairs) {
                 return true;
             }
         }
