@@ -31,10 +31,10 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
     static final double QUOTED_DISCOUNT = 0.35;
 
     /**
-     * {@code literals}: strings one of which every match contains (see {@link RequiredLiterals}); a view that holds
-     * none of them cannot match, so the pattern is not run on it.
+     * {@code literals}: sets of strings of which every match contains one of each (see {@link RequiredLiterals});
+     * a view that misses a whole set cannot match, so the pattern is not run on it.
      */
-    private record Signal(String reason, double weight, Pattern pattern, boolean compact, List<String> literals) {
+    private record Signal(String reason, double weight, Pattern pattern, boolean compact, List<List<String>> literals) {
         Signal(String reason, double weight, Pattern pattern, boolean compact) {
             this(reason, weight, pattern, compact, RequiredLiterals.of(pattern));
         }

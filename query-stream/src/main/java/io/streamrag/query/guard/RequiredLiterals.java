@@ -11,30 +11,34 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Literal strings at least one of which occurs in every match of a regular expression, derived from the
- * expression itself: when a text contains none of them the pattern cannot match, so the screen skips running it.
+ * Sets of literal strings such that every match of a regular expression contains one literal of each set, derived
+ * from the expression itself: when a text misses every literal of one set the pattern cannot match it, so the
+ * screen skips running it. For {@code (?:ignore|forget) .{0,9}rules} the sets are {ignore, forget} and {rules}.
  *
  * <p>Understands the syntax the screen's patterns use (literals, escapes, character classes, groups, alternation,
  * quantifiers, lookaround, the m/s/d flags). Anything else, such as case-insensitive matching or back-references
- * to literals, makes it give up and return no literals, and a pattern without literals is always run.
+ * to literals, makes it give up and return no sets, and a pattern without sets is always run.
  */
 final class RequiredLiterals {
 
     /** Largest set of alternatives tracked exactly; beyond it a sequence is split into shorter required runs. */
     private static final int MAX_EXACT = 64;
 
-    /** What a piece of a pattern can match: every string exactly, or a set one of which each match contains. */
-    private record Info(Set<String> exact, Set<String> required) {
+    /**
+     * What a piece of a pattern can match: every string exactly, or else sets of which each match contains a
+     * member of every one ({@code all}, empty when nothing is known).
+     */
+    private record Info(Set<String> exact, List<Set<String>> all) {
     }
 
-    private static final Info ANY = new Info(null, null);
-    private static final Info EMPTY = new Info(Set.of(""), null);
+    private static final Info ANY = new Info(null, List.of());
+    private static final Info EMPTY = new Info(Set.of(""), List.of());
 
     private RequiredLiterals() {
     }
 
-    /** The literals, or an empty list when none can be proven and the pattern must always be run. */
-    static List<String> of(Pattern pattern) {
+    /** The sets of literals, or none when nothing can be proven and the pattern must always be run. */
+    static List<List<String>> of(Pattern pattern) {
         if ((pattern.flags() & ~(Pattern.MULTILINE | Pattern.DOTALL | Pattern.UNIX_LINES)) != 0) {
             return List.of();
         }
@@ -44,63 +48,108 @@ final class RequiredLiterals {
             if (parser.pos != parser.s.length()) {
                 return List.of();
             }
-            Set<String> required = required(info);
-            return required == null ? List.of() : minimal(required);
+            Set<List<String>> sets = new LinkedHashSet<>();
+            for (Set<String> set : requirements(info)) {
+                sets.add(minimal(set));
+            }
+            return List.copyOf(sets);
         } catch (Unsupported | IndexOutOfBoundsException e) {
             return List.of();
         }
     }
 
     /**
-     * The literals of many patterns, found in one pass over a text: which patterns may match it. A pattern without
-     * literals may match any text.
+     * The literal sets of many patterns, looked up in one pass over a text: which patterns may match it. A pattern
+     * without sets may match any text; one with sets only a text holding a literal of each of them.
      */
     static final class Index {
         private final int patterns;
-        private final BitSet unconstrained = new BitSet();
-        /** Per first character: the literals starting with it and the patterns that own each. */
-        private final Map<Character, List<Map.Entry<String, BitSet>>> byFirst = new HashMap<>();
+        /** For each pattern, the ids of its sets. */
+        private final int[][] setsOf;
+        /** One-character literals: the ids of the sets they belong to. */
+        private final Map<Character, BitSet> single = new HashMap<>();
+        /** Longer literals by their first two characters, with the ids of the sets they belong to. */
+        private final Map<Integer, List<Map.Entry<String, BitSet>>> byPair = new HashMap<>();
 
-        Index(List<List<String>> literalsPerPattern) {
-            this.patterns = literalsPerPattern.size();
+        Index(List<List<List<String>>> setsPerPattern) {
+            this.patterns = setsPerPattern.size();
+            this.setsOf = new int[patterns][];
             Map<String, BitSet> owners = new LinkedHashMap<>();
+            int id = 0;
             for (int p = 0; p < patterns; p++) {
-                List<String> literals = literalsPerPattern.get(p);
-                if (literals.isEmpty() || literals.contains("")) {
-                    unconstrained.set(p);
-                    continue;
-                }
-                for (String literal : literals) {
-                    owners.computeIfAbsent(literal, l -> new BitSet()).set(p);
+                List<List<String>> sets = setsPerPattern.get(p);
+                setsOf[p] = new int[sets.size()];
+                for (int k = 0; k < sets.size(); k++) {
+                    int set = id++;
+                    setsOf[p][k] = set;
+                    for (String literal : sets.get(k)) {
+                        if (literal.isEmpty()) {
+                            throw new IllegalArgumentException("empty literal in pattern " + p);
+                        }
+                        owners.computeIfAbsent(literal, l -> new BitSet()).set(set);
+                    }
                 }
             }
-            owners.forEach((literal, who) -> byFirst.computeIfAbsent(literal.charAt(0), c -> new ArrayList<>())
-                    .add(Map.entry(literal, who)));
+            owners.forEach((literal, sets) -> {
+                if (literal.length() == 1) {
+                    single.put(literal.charAt(0), sets);
+                } else {
+                    byPair.computeIfAbsent(pair(literal, 0), c -> new ArrayList<>()).add(Map.entry(literal, sets));
+                }
+            });
         }
 
-        /** The patterns that may match the text: those without literals and those with a literal in it. */
+        private static int pair(String text, int i) {
+            return text.charAt(i) << 16 | text.charAt(i + 1);
+        }
+
+        /** The patterns that may match the text. */
         BitSet candidates(String text) {
-            BitSet out = (BitSet) unconstrained.clone();
+            BitSet found = new BitSet();
             for (int i = 0; i < text.length(); i++) {
-                List<Map.Entry<String, BitSet>> starting = byFirst.get(text.charAt(i));
+                BitSet one = single.get(text.charAt(i));
+                if (one != null) {
+                    found.or(one);
+                }
+                List<Map.Entry<String, BitSet>> starting = i + 1 < text.length() ? byPair.get(pair(text, i)) : null;
                 if (starting == null) {
                     continue;
                 }
                 for (Map.Entry<String, BitSet> e : starting) {
                     if (text.startsWith(e.getKey(), i)) {
-                        out.or(e.getValue());
+                        found.or(e.getValue());
                     }
                 }
+            }
+            BitSet out = new BitSet(patterns);
+            for (int p = 0; p < patterns; p++) {
+                boolean all = true;
+                for (int set : setsOf[p]) {
+                    if (!found.get(set)) {
+                        all = false;
+                        break;
+                    }
+                }
+                out.set(p, all);
             }
             return out;
         }
     }
 
-    private static Set<String> required(Info info) {
+    private static List<Set<String>> requirements(Info info) {
         if (info.exact() != null) {
-            return info.exact().contains("") ? null : info.exact();
+            return info.exact().contains("") ? List.of() : List.of(info.exact());
         }
-        return info.required();
+        return info.all();
+    }
+
+    /** The most selective single requirement, or null. */
+    private static Set<String> required(Info info) {
+        Set<String> best = null;
+        for (Set<String> set : requirements(info)) {
+            best = better(best, set);
+        }
+        return best;
     }
 
     /** The more selective of two requirements: longer shortest literal, then fewer literals. */
@@ -170,7 +219,7 @@ final class RequiredLiterals {
                 exact.addAll(b.exact());
             }
             if (exact != null) {
-                return new Info(exact, null);
+                return new Info(exact, List.of());
             }
             Set<String> union = new LinkedHashSet<>();
             for (Info b : branches) {
@@ -180,14 +229,14 @@ final class RequiredLiterals {
                 }
                 union.addAll(r);
             }
-            return new Info(null, union);
+            return new Info(null, List.of(union));
         }
 
-        /** A run of pieces: adjacent exact pieces combine while small, every run or piece may be the requirement. */
+        /** A run of pieces: adjacent exact pieces combine while small; every run and piece adds its requirements. */
         Info sequence() {
             Set<String> run = Set.of("");
             boolean allExact = true;
-            Set<String> best = null;
+            List<Set<String>> all = new ArrayList<>();
             while (pos < s.length() && s.charAt(pos) != '|' && s.charAt(pos) != ')') {
                 Info piece = quantified(atom());
                 if (piece.exact() != null && run.size() * piece.exact().size() <= MAX_EXACT) {
@@ -201,18 +250,19 @@ final class RequiredLiterals {
                     continue;
                 }
                 allExact = false;
-                best = better(best, required(new Info(run, null)));
+                all.addAll(requirements(new Info(run, List.of())));
                 if (piece.exact() != null) {
                     run = piece.exact();
                 } else {
-                    best = better(best, piece.required());
+                    all.addAll(piece.all());
                     run = Set.of("");
                 }
             }
             if (allExact) {
-                return new Info(run, null);
+                return new Info(run, List.of());
             }
-            return new Info(null, better(best, required(new Info(run, null))));
+            all.addAll(requirements(new Info(run, List.of())));
+            return new Info(null, List.copyOf(all));
         }
 
         Info quantified(Info atom) {
@@ -228,7 +278,7 @@ final class RequiredLiterals {
                     skipLazyOrPossessive();
                     Set<String> optional = new LinkedHashSet<>(atom.exact());
                     optional.add("");
-                    return new Info(optional, null);
+                    return new Info(optional, List.of());
                 }
             } else if (c == '{') {
                 int close = s.indexOf('}', pos);
@@ -244,7 +294,7 @@ final class RequiredLiterals {
                 return atom;
             }
             skipLazyOrPossessive();
-            return min == 0 ? ANY : new Info(null, required(atom));
+            return min == 0 ? ANY : new Info(null, requirements(atom));
         }
 
         void skipLazyOrPossessive() {
@@ -357,7 +407,7 @@ final class RequiredLiterals {
         }
 
         static Info literal(String text) {
-            return new Info(Set.of(text), null);
+            return new Info(Set.of(text), List.of());
         }
     }
 }

@@ -28,12 +28,12 @@ final class TextViews {
 
     private static final Pattern INVISIBLE = Pattern.compile("[\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0]");
     private static final Pattern SPACED_LETTERS = Pattern.compile("(?<![\\p{L}\\p{N}])(?:[\\p{L}\\p{N}][ ._\\-*|/]{1,2}){3,}[\\p{L}\\p{N}](?![\\p{L}\\p{N}])");
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
-    private static final Pattern HEX = Pattern.compile("(?:(?:0x|\\\\x)?[0-9a-fA-F]{2}[\\s:,]?){10,}");
+    static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
+    static final Pattern HEX = Pattern.compile("(?:(?:0x|\\\\x)?[0-9a-fA-F]{2}[\\s:,]?){10,}");
     private static final Pattern PERCENT = Pattern.compile("%[0-9a-fA-F]{2}");
     private static final Pattern HTML_ENTITY = Pattern.compile("&#(x[0-9a-fA-F]+|\\d+);");
     private static final Pattern UNICODE_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
-    private static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
+    static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
     /** The characters {@link #INVISIBLE} matches, for a per-character test (all are single UTF-16 units). */
     private static final BitSet INVISIBLE_CHARS = new BitSet(Character.MAX_VALUE + 1);
 
@@ -48,7 +48,7 @@ final class TextViews {
     private static final Pattern SEPARATOR_PAIR = Pattern.compile("[ ._\\-*|/]{2}");
     private static final Pattern SEPARATOR = Pattern.compile("[ ._\\-*|/]");
     private static final Pattern HEX_NOISE = Pattern.compile("0x|\\\\x|[\\s:,]");
-    private static final String LEET_CHARS = "0123456789@$|!";
+    static final String LEET_CHARS = "0123456789@$|!";
     private static final int MAX_DECODED = 8;
 
     /** Cyrillic and Greek letters that look like Latin ones, folded so "іgnоrе" reads "ignore"; indexed by char. */
@@ -228,7 +228,7 @@ final class TextViews {
      * Whether a run of letters, digits and @$|! (what {@link #LEET_WORD} matches) holds both a letter and one of
      * the others; surrogates count as letters, so the test can only err towards running the pattern.
      */
-    private static boolean mixesLettersWithLeet(String text) {
+    static boolean mixesLettersWithLeet(String text) {
         boolean letter = false;
         boolean leet = false;
         for (int i = 0; i < text.length(); i++) {
@@ -249,7 +249,7 @@ final class TextViews {
     }
 
     /** Whether a run of {@code min} characters from {@code [A-Za-z0-9+/_-]} exists, as {@link #BASE64} needs. */
-    private static boolean hasBase64Run(String text, int min) {
+    static boolean hasBase64Run(String text, int min) {
         int run = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -267,7 +267,7 @@ final class TextViews {
      * Whether a stretch made only of characters {@link #HEX} can match (hex digits, x, backslash, whitespace, : and
      * ,) holds at least {@code pairs} pairs of hex digits, as a hex payload needs.
      */
-    private static boolean hasHexStretch(String text, int pairs) {
+    static boolean hasHexStretch(String text, int pairs) {
         int digits = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

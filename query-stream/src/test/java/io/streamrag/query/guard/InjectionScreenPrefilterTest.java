@@ -51,31 +51,54 @@ class InjectionScreenPrefilterTest {
     }
 
     @Test
+    void shouldOnlySkipAViewStep_whenItsPatternCannotMatch_onEveryGuardEvalText() throws IOException {
+        for (String raw : guardEvalTexts()) {
+            for (String text : List.of(raw, "decode: " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8)),
+                    "hex " + HexFormat.of().formatHex(raw.getBytes(StandardCharsets.UTF_8)),
+                    raw.replace('o', '0').replace('e', '3').replace('i', '1'), TextViews.normalize(raw))) {
+                // when / then
+                if (TextViews.BASE64.matcher(text).find()) {
+                    assertThat(TextViews.hasBase64Run(text, 16)).as(text).isTrue();
+                }
+                if (TextViews.HEX.matcher(text).find()) {
+                    assertThat(TextViews.hasHexStretch(text, 10)).as(text).isTrue();
+                }
+                var leet = TextViews.LEET_WORD.matcher(text);
+                while (leet.find()) {
+                    if (leet.group().chars().anyMatch(c -> TextViews.LEET_CHARS.indexOf(c) >= 0)) {
+                        assertThat(TextViews.mixesLettersWithLeet(text)).as(text).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldFindARequiredLiteralInEveryMatch_ofAlternationsOptionalPartsAndLookarounds() {
         // given
         Pattern pattern = Pattern.compile("(?<![\\p{L}])(?:ignore|disregard)[\\s\\p{P}]*(?:all )?(?:previous|prior)?\\s*rules?");
 
         // when
-        List<String> literals = RequiredLiterals.of(pattern);
+        List<List<String>> sets = RequiredLiterals.of(pattern);
 
         // then
-        assertThat(literals).containsExactlyInAnyOrder("ignore", "disregard");
+        assertThat(sets).containsExactly(List.of("ignore", "disregard"), List.of("rule"));
         for (String text : List.of("ignore rules", "disregard, all prior rule", "please ignore!!previous rules")) {
             var m = pattern.matcher(text);
             assertThat(m.find()).as(text).isTrue();
-            assertThat(literals).anyMatch(l -> m.group().contains(l));
+            assertThat(sets).allMatch(set -> set.stream().anyMatch(l -> m.group().contains(l)));
         }
     }
 
     @Test
-    void shouldPreferTheMostSelectiveRequiredPart_andCombineAdjacentLiterals() {
+    void shouldRequireEveryPart_andCombineAdjacentLiterals() {
         // when
-        List<String> literals = RequiredLiterals.of(Pattern.compile("(?:a|b)\\s+(?:system|developer)(?: prompt)?:"));
-        List<String> korean = RequiredLiterals.of(Pattern.compile("(?:지금부터|이제부터)(?:너는|넌)"));
+        List<List<String>> sets = RequiredLiterals.of(Pattern.compile("(?:a|b)\\s+(?:system|developer)(?: prompt)?:"));
+        List<List<String>> korean = RequiredLiterals.of(Pattern.compile("(?:지금부터|이제부터)(?:너는|넌)"));
 
         // then
-        assertThat(literals).containsExactlyInAnyOrder("system:", "system prompt:", "developer:", "developer prompt:");
-        assertThat(korean).containsExactlyInAnyOrder("지금부터너는", "지금부터넌", "이제부터너는", "이제부터넌");
+        assertThat(sets).containsExactly(List.of("a", "b"), List.of("system prompt:", "system:", "developer prompt:", "developer:"));
+        assertThat(korean).containsExactly(List.of("지금부터너는", "지금부터넌", "이제부터너는", "이제부터넌"));
     }
 
     @Test
@@ -90,10 +113,12 @@ class InjectionScreenPrefilterTest {
     @Test
     void shouldTellWhichPatternsMayMatch_inOnePassOverTheText() {
         // given
-        RequiredLiterals.Index index = new RequiredLiterals.Index(List.of(List.of("ignore", "forget"), List.of("프롬프트"), List.of()));
+        RequiredLiterals.Index index = new RequiredLiterals.Index(List.of(
+                List.of(List.of("ignore", "forget"), List.of("rules")), List.of(List.of("프롬프트")), List.of()));
 
         // when / then
-        assertThat(index.candidates("please forget it").stream().boxed().toList()).containsExactly(0, 2);
+        assertThat(index.candidates("please forget the rules").stream().boxed().toList()).containsExactly(0, 2);
+        assertThat(index.candidates("please forget it").stream().boxed().toList()).containsExactly(2);
         assertThat(index.candidates("시스템프롬프트").stream().boxed().toList()).containsExactly(1, 2);
         assertThat(index.candidates("nothing here").stream().boxed().toList()).containsExactly(2);
     }
