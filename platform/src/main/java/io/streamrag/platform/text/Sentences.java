@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class Sentences {
 
     private static final Pattern LINE_BREAKS = Pattern.compile("\\R\\s*\\R|\\R(?=\\s*(?:[-*+•#>]|\\d+[.)]\\s))");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern KOREAN_JOINED = Pattern.compile("(?<=[다요죠까][.!?])(?=[가-힣A-Za-z])|(?<=[다요죠까][.!?])\\s+(?=[\\d\"'(\\[])");
 
     /** Words ending in a period that rarely end a sentence: a break after them is undone. */
@@ -28,13 +29,13 @@ public final class Sentences {
         if (text == null || text.isBlank()) {
             return sentences;
         }
+        BreakIterator iterator = BreakIterator.getSentenceInstance(Locale.ROOT); // setText resets it for each block
         for (String block : LINE_BREAKS.split(text)) {
-            String flat = block.replaceAll("\\s+", " ").strip();
+            String flat = WHITESPACE.matcher(block).replaceAll(" ").strip();
             if (flat.isEmpty()) {
                 continue;
             }
             int blockStart = sentences.size();
-            BreakIterator iterator = BreakIterator.getSentenceInstance(Locale.ROOT);
             iterator.setText(flat);
             int start = iterator.first();
             for (int end = iterator.next(); end != BreakIterator.DONE; start = end, end = iterator.next()) {

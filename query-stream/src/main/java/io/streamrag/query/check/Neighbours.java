@@ -17,6 +17,7 @@ final class Neighbours {
 
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}.,'’\\-]*");
     private static final Pattern NUMBER = Pattern.compile("^\\d[\\d,]*(?:\\.\\d+)?");
+    private static final Pattern TRAILING_PUNCTUATION = Pattern.compile("[.,]+$");
 
     private Neighbours() {
     }
@@ -26,7 +27,7 @@ final class Neighbours {
         Matcher m = TOKEN.matcher(Quantities.expandKorean(sentence));
         while (m.find()) {
             String token = m.group();
-            out.add(token.replaceAll("[.,]+$", ""));
+            out.add(TRAILING_PUNCTUATION.matcher(token).replaceAll(""));
             if (token.endsWith(",")) {
                 out.add(",");
             }

@@ -26,6 +26,7 @@ final class Rates {
             Map.entry("매년", "year"), Map.entry("연간", "year"));
 
     private static final Pattern NUMBER = Pattern.compile("(?<![\\p{L}\\d.,])\\d[\\d,]*(?:\\.\\d+)?");
+    private static final Pattern CLAUSE_BREAK = Pattern.compile("(?s).*[;.,:!?\\n].*");
     /** How far (in characters) a number may sit from the rate it goes with: "1,200 dollars per month". */
     private static final int REACH = 20;
 
@@ -61,7 +62,7 @@ final class Rates {
                     boolean inside = at[0] >= m.start() && at[1] <= m.end(); // "1년에": the number is part of the period
                     int d = at[1] <= m.start() ? m.start() - at[1] : at[0] >= m.end() ? at[0] - m.end() : Integer.MAX_VALUE;
                     String between = d == Integer.MAX_VALUE ? "" : expanded.substring(Math.min(at[1], m.end()), Math.max(at[0], m.start()));
-                    if (!inside && d < distance && !between.matches("(?s).*[;.,:!?\\n].*")) {
+                    if (!inside && d < distance && !CLAUSE_BREAK.matcher(between).matches()) {
                         distance = d;
                         nearest = i;
                     }

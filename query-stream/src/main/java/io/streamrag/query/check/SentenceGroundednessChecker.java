@@ -89,6 +89,9 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
     private static final Pattern NOUN_PHRASE_START = Pattern.compile(
             "the|a|an|of|on|in|at|from|to|into|onto|by|with|for|near|via|toward|towards|through");
     private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}.]+|\\.(?!\\d)");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern PREDICATE_STEM = Pattern.compile(".*(?:하|되|있|없|했|였|된|한)");
+    private static final Pattern PREDICATE_MODIFIER = Pattern.compile(".*[을를]?(?:하|되|있|없)는");
 
     private final SentenceEmbeddings embeddings;
     private final double threshold;
@@ -174,7 +177,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
     }
 
     static String clean(String sentence) {
-        String s = CITATION.matcher(sentence).replaceAll(" ").replaceAll("\\s+", " ").strip();
+        String s = WHITESPACE.matcher(CITATION.matcher(sentence).replaceAll(" ")).replaceAll(" ").strip();
         for (int i = 0; i < 2; i++) {
             Matcher lead = LEAD_IN.matcher(s);
             if (lead.find() && lead.end() > 0) {
@@ -651,7 +654,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
      */
     private static Optional<String> koreanRoleSwap(String sentence, Context context) {
         List<String> words = Neighbours.words(sentence);
-        String compactAnswer = sentence.replaceAll("\\s+", "");
+        String compactAnswer = WHITESPACE.matcher(sentence).replaceAll("");
         for (int i = 0; i < words.size(); i++) {
             Matcher m = KO_PARTICLE_WORD.matcher(words.get(i));
             if (!m.matches() || !novel(words.get(i), context) || !koreanNounPhrase(List.of(words.get(i)))) {
@@ -688,7 +691,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         for (String word : words) {
             Matcher particle = KO_PARTICLE_WORD.matcher(word);
             String stem = particle.matches() ? particle.group(1) : word;
-            if (stem.length() < 2 || stem.matches(".*(?:하|되|있|없|했|였|된|한)") || word.matches(".*[을를]?(?:하|되|있|없)는")) {
+            if (stem.length() < 2 || PREDICATE_STEM.matcher(stem).matches() || PREDICATE_MODIFIER.matcher(word).matches()) {
                 return false;
             }
         }
@@ -841,7 +844,7 @@ public final class SentenceGroundednessChecker implements GroundednessChecker {
         Context(List<String> sentences) {
             String text = String.join("\n", sentences);
             lowerText = text.toLowerCase(Locale.ROOT);
-            compactText = text.replaceAll("\\s+", "");
+            compactText = WHITESPACE.matcher(text).replaceAll("");
             units.addAll(SentenceGroundednessChecker.units(text));
             quantities.addAll(Quantities.extractAll(text));
             for (Map.Entry<String, String> counted : countedThings(text, true)) {

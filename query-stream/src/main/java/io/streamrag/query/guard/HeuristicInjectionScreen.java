@@ -1,9 +1,12 @@
 package io.streamrag.query.guard;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +30,14 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
     static final double DISGUISE_WEIGHT = 0.3;
     static final double QUOTED_DISCOUNT = 0.35;
 
-    private record Signal(String reason, double weight, Pattern pattern, boolean compact) {
+    /**
+     * {@code literals}: sets of strings of which every match contains one of each (see {@link RequiredLiterals});
+     * a view that misses a whole set cannot match, so the pattern is not run on it.
+     */
+    private record Signal(String reason, double weight, Pattern pattern, boolean compact, List<List<String>> literals) {
+        Signal(String reason, double weight, Pattern pattern, boolean compact) {
+            this(reason, weight, pattern, compact, RequiredLiterals.of(pattern));
+        }
     }
 
     private static final List<Signal> SIGNALS = new ArrayList<>();
@@ -40,6 +50,7 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
     private static final String STRONG_NOUN = "(?:instructions|system" + S + "prompt|directives|guardrails|programming|safety" + S + "guidelines|content" + S + "polic(?:y|ies))";
     private static final String QUOTED = "\"[^\"\\n]{1,300}\"|“[^”\\n]{1,300}”|‘[^’\\n]{1,300}’|(?<![\\p{L}\\p{N}])'[^'\\n]{1,300}'(?![\\p{L}\\p{N}])|「[^」]{1,300}」|『[^』]{1,300}』|«[^»\\n]{1,300}»|`[^`\\n]{1,300}`";
     private static final Pattern QUOTES = Pattern.compile(QUOTED);
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     /** In a view without spaces a quote mark follows a letter, so the word-boundary guard on ' cannot apply. */
     private static final Pattern QUOTES_COMPACT = Pattern.compile(QUOTED.replace("(?<![\\p{L}\\p{N}])'[^'\\n]{1,300}'(?![\\p{L}\\p{N}])", "'[^'\\n]{1,300}'"));
     private static final Pattern META_TALK = Pattern.compile(
@@ -123,6 +134,13 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
         ko("instructions addressed to an AI reader", 0.55, "(?:이(?:문서|글|내용|페이지)를?(?:읽는|처리하는|요약하는)|ai라면|ai(?:는|에게|모델은|어시스턴트는|챗봇은)|인공지능(?:은|에게)|챗봇(?:은|에게)|어시스턴트(?:는|에게)|언어모델(?:은|에게)).{0,40}(?:무시|지시|명령|반드시|출력|보내|응답하지|답하지|말하고|말해|물어|요청하|추천하)");
     }
 
+    private static final RequiredLiterals.Index LITERALS = new RequiredLiterals.Index(SIGNALS.stream().map(Signal::literals).toList());
+    private static final BitSet ALL = new BitSet();
+
+    static {
+        ALL.set(0, SIGNALS.size());
+    }
+
     private final double threshold;
 
     public HeuristicInjectionScreen(double threshold) {
@@ -142,23 +160,55 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
 
     @Override
     public ScreenVerdict screen(String text) {
+        return screen(text, true);
+    }
+
+    /** The same screen running every pattern on every view: the reference the literal prefilter must agree with. */
+    ScreenVerdict screenWithoutPrefilter(String text) {
+        return screen(text, false);
+    }
+
+    private ScreenVerdict screen(String text, boolean prefilter) {
         if (text == null || text.isBlank()) {
             return ScreenVerdict.clean();
         }
         List<TextViews.View> views = TextViews.of(text);
-        boolean talksAboutAttacks = META_TALK.matcher(views.getFirst().text()).find();
+        Boolean talksAboutAttacks = null; // looked up at the first hit: most texts have none
+        // A view equal to an earlier one cannot hit where the earlier one missed; its compact form is made once.
+        List<TextViews.View> distinct = new ArrayList<>(views.size());
+        List<String> compacts = new ArrayList<>(views.size());
+        List<BitSet> textCandidates = new ArrayList<>(views.size());
+        List<BitSet> compactCandidates = new ArrayList<>(views.size());
+        Set<String> seen = new HashSet<>();
+        for (TextViews.View view : views) {
+            if (!prefilter || seen.add(view.text())) {
+                String compact = WHITESPACE.matcher(view.text()).replaceAll("");
+                distinct.add(view);
+                compacts.add(compact);
+                textCandidates.add(prefilter ? LITERALS.candidates(view.text()) : ALL);
+                compactCandidates.add(prefilter ? LITERALS.candidates(compact) : ALL);
+            }
+        }
         // One hit per (reason, pattern); the strongest view wins: plain text first, then decoded readings.
         Map<Signal, Double> weights = new LinkedHashMap<>();
         Map<String, String> reasons = new LinkedHashMap<>();
         boolean disguised = false;
-        for (Signal signal : SIGNALS) {
-            for (TextViews.View view : views) {
-                String body = signal.compact() ? view.text().replaceAll("\\s+", "") : view.text();
+        for (int s = 0; s < SIGNALS.size(); s++) {
+            Signal signal = SIGNALS.get(s);
+            for (int i = 0; i < distinct.size(); i++) {
+                TextViews.View view = distinct.get(i);
+                String body = signal.compact() ? compacts.get(i) : view.text();
+                if (!(signal.compact() ? compactCandidates : textCandidates).get(i).get(s)) {
+                    continue;
+                }
                 Matcher m = signal.pattern().matcher(body);
                 if (!m.find()) {
                     continue;
                 }
                 double weight = signal.weight();
+                if (talksAboutAttacks == null) {
+                    talksAboutAttacks = META_TALK.matcher(views.getFirst().text()).find();
+                }
                 boolean quoted = talksAboutAttacks && !view.disguised()
                         && insideQuotes(signal.compact() ? QUOTES_COMPACT : QUOTES, body, m.start(), m.end());
                 if (quoted) {
@@ -201,7 +251,7 @@ public final class HeuristicInjectionScreen implements InjectionScreen {
     }
 
     private static String snippet(String match) {
-        String s = match.strip().replaceAll("\\s+", " ");
+        String s = WHITESPACE.matcher(match.strip()).replaceAll(" ");
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

@@ -22,6 +22,7 @@ public final class RegexPiiRedactor implements PiiRedactor {
     private static final Pattern IBAN = Pattern.compile(
             "(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])");
     private static final Pattern CARD = Pattern.compile("(?<![\\d-])\\d(?:[ -]?\\d){12,18}(?![\\d-])");
+    private static final Pattern CARD_SEPARATOR = Pattern.compile("[ -]");
     private static final Pattern PHONE = Pattern.compile(String.join("|",
             // +82 10 1234 5678, +82-2-123-4567 and other E.164 numbers with optional grouping
             "(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,4}\\)?){2,5}(?!\\d)",
@@ -99,7 +100,7 @@ public final class RegexPiiRedactor implements PiiRedactor {
     }
 
     static boolean isCard(String candidate) {
-        String digits = candidate.replaceAll("[ -]", "");
+        String digits = CARD_SEPARATOR.matcher(candidate).replaceAll("");
         if (digits.length() < 13 || digits.length() > 19 || digits.chars().distinct().count() == 1) {
             return false;
         }

@@ -7,11 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.BitSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,22 +28,39 @@ final class TextViews {
 
     private static final Pattern INVISIBLE = Pattern.compile("[\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0]");
     private static final Pattern SPACED_LETTERS = Pattern.compile("(?<![\\p{L}\\p{N}])(?:[\\p{L}\\p{N}][ ._\\-*|/]{1,2}){3,}[\\p{L}\\p{N}](?![\\p{L}\\p{N}])");
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
-    private static final Pattern HEX = Pattern.compile("(?:(?:0x|\\\\x)?[0-9a-fA-F]{2}[\\s:,]?){10,}");
+    static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
+    static final Pattern HEX = Pattern.compile("(?:(?:0x|\\\\x)?[0-9a-fA-F]{2}[\\s:,]?){10,}");
     private static final Pattern PERCENT = Pattern.compile("%[0-9a-fA-F]{2}");
     private static final Pattern HTML_ENTITY = Pattern.compile("&#(x[0-9a-fA-F]+|\\d+);");
     private static final Pattern UNICODE_ESCAPE = Pattern.compile("\\\\u([0-9a-fA-F]{4})");
-    private static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
+    static final Pattern LEET_WORD = Pattern.compile("[\\p{L}0-9@$|!]*[\\p{L}][\\p{L}0-9@$|!]*");
+    /** The characters {@link #INVISIBLE} matches, for a per-character test (all are single UTF-16 units). */
+    private static final BitSet INVISIBLE_CHARS = new BitSet(Character.MAX_VALUE + 1);
+
+    static {
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            if (INVISIBLE.matcher(String.valueOf(c)).matches()) {
+                INVISIBLE_CHARS.set(c);
+            }
+        }
+    }
+
+    private static final Pattern SEPARATOR_PAIR = Pattern.compile("[ ._\\-*|/]{2}");
+    private static final Pattern SEPARATOR = Pattern.compile("[ ._\\-*|/]");
+    private static final Pattern HEX_NOISE = Pattern.compile("0x|\\\\x|[\\s:,]");
+    static final String LEET_CHARS = "0123456789@$|!";
     private static final int MAX_DECODED = 8;
 
-    /** Cyrillic and Greek letters that look like Latin ones, folded so "іgnоrе" reads "ignore". */
-    private static final Map<Character, Character> HOMOGLYPHS = new LinkedHashMap<>();
+    /** Cyrillic and Greek letters that look like Latin ones, folded so "іgnоrе" reads "ignore"; indexed by char. */
+    private static final char[] HOMOGLYPHS;
 
     static {
         String from = "аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОРСТУХІЈЅαοτνυεκρχιΑΒΕΖΗΙΚΜΝΟΡΤΥΧℓ";
         String to = "aeopcyxijsdhlqwbkmhtabekmhopctyxijsaotvuekpxiabezhikmnoptyxl";
+        int size = from.chars().max().orElseThrow() + 1;
+        HOMOGLYPHS = new char[size];
         for (int i = 0; i < from.length(); i++) {
-            HOMOGLYPHS.put(from.charAt(i), to.charAt(i));
+            HOMOGLYPHS[from.charAt(i)] = to.charAt(i);
         }
     }
 
@@ -92,13 +108,30 @@ final class TextViews {
 
     static String normalize(String raw) {
         String text = Normalizer.normalize(raw, Normalizer.Form.NFKC);
-        text = INVISIBLE.matcher(text).replaceAll("");
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            out.append(HOMOGLYPHS.getOrDefault(c, c));
+            if (INVISIBLE_CHARS.get(c)) {
+                continue;
+            }
+            char folded = c < HOMOGLYPHS.length ? HOMOGLYPHS[c] : 0;
+            out.append(folded != 0 ? folded : c);
         }
-        return out.toString().toLowerCase(Locale.ROOT).replaceAll("[ \\t\\u00A0\\u3000]+", " ");
+        String lower = out.toString().toLowerCase(Locale.ROOT);
+        // Runs of spaces, tabs, no-break and ideographic spaces become one space.
+        StringBuilder spaced = new StringBuilder(lower.length());
+        boolean inRun = false;
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\u00A0' || c == '\u3000';
+            if (!space) {
+                spaced.append(c);
+            } else if (!inRun) {
+                spaced.append(' ');
+            }
+            inRun = space;
+        }
+        return spaced.toString();
     }
 
     /** "i g n o r e" or "i.g.n.o.r.e" becomes "ignore"; wider gaps between words stay a space. */
@@ -108,7 +141,7 @@ final class TextViews {
         while (m.find()) {
             String run = m.group();
             // Two separators in a row mark a word gap inside the run.
-            String joined = run.replaceAll("[ ._\\-*|/]{2}", "\u0000").replaceAll("[ ._\\-*|/]", "").replace('\u0000', ' ');
+            String joined = SEPARATOR.matcher(SEPARATOR_PAIR.matcher(run).replaceAll("\u0000")).replaceAll("").replace('\u0000', ' ');
             m.appendReplacement(out, Matcher.quoteReplacement(joined));
         }
         m.appendTail(out);
@@ -117,6 +150,9 @@ final class TextViews {
 
     /** Undoes leetspeak only inside words that mix letters with digits or symbols ("1gn0r3"), never in numbers. */
     static String unLeet(String text) {
+        if (!mixesLettersWithLeet(text)) {
+            return text; // no word mixes letters with digits or symbols: nothing to undo
+        }
         Matcher m = LEET_WORD.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -148,7 +184,8 @@ final class TextViews {
     /** Every decodable payload in the text as "how:decoded text". */
     static List<String> decodeAll(String raw) {
         List<String> out = new ArrayList<>();
-        Matcher b = BASE64.matcher(raw);
+        // Cheap scans first: most texts hold no run long enough for the patterns, which then need not run.
+        Matcher b = BASE64.matcher(hasBase64Run(raw, 16) ? raw : "");
         while (b.find()) {
             String token = b.group();
             if (token.chars().allMatch(c -> Character.isLetter(c) && Character.isLowerCase(c))) {
@@ -159,9 +196,9 @@ final class TextViews {
                 out.add("base64:" + text);
             }
         }
-        Matcher h = HEX.matcher(raw);
+        Matcher h = HEX.matcher(hasHexStretch(raw, 10) ? raw : "");
         while (h.find()) {
-            String hex = h.group().replaceAll("0x|\\\\x|[\\s:,]", "");
+            String hex = HEX_NOISE.matcher(h.group()).replaceAll("");
             if (hex.length() % 2 == 1) {
                 hex = hex.substring(0, hex.length() - 1);
             }
@@ -170,21 +207,81 @@ final class TextViews {
                 out.add("hex:" + text);
             }
         }
-        if (PERCENT.matcher(raw).results().limit(3).count() >= 3) {
+        if (raw.indexOf('%') >= 0 && PERCENT.matcher(raw).results().limit(3).count() >= 3) {
             out.add("url:" + percentDecode(raw));
         }
-        if (HTML_ENTITY.matcher(raw).find()) {
+        if (raw.contains("&#") && HTML_ENTITY.matcher(raw).find()) {
             out.add("html:" + HTML_ENTITY.matcher(raw).replaceAll(m -> {
                 String v = m.group(1);
                 int cp = v.startsWith("x") ? Integer.parseInt(v.substring(1), 16) : Integer.parseInt(v);
                 return Matcher.quoteReplacement(Character.isValidCodePoint(cp) ? new String(Character.toChars(cp)) : "");
             }));
         }
-        if (UNICODE_ESCAPE.matcher(raw).find()) {
+        if (raw.contains("\\u") && UNICODE_ESCAPE.matcher(raw).find()) {
             out.add("unicode-escape:" + UNICODE_ESCAPE.matcher(raw).replaceAll(
                     m -> Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 16)))));
         }
         return out;
+    }
+
+    /**
+     * Whether a run of letters, digits and @$|! (what {@link #LEET_WORD} matches) holds both a letter and one of
+     * the others; surrogates count as letters, so the test can only err towards running the pattern.
+     */
+    static boolean mixesLettersWithLeet(String text) {
+        boolean letter = false;
+        boolean leet = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (LEET_CHARS.indexOf(c) >= 0) {
+                leet = true;
+            } else if (Character.isLetter(c) || Character.isSurrogate(c)) {
+                letter = true;
+            } else {
+                letter = false;
+                leet = false;
+            }
+            if (letter && leet) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a run of {@code min} characters from {@code [A-Za-z0-9+/_-]} exists, as {@link #BASE64} needs. */
+    static boolean hasBase64Run(String text, int min) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean member = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '+' || c == '/' || c == '_' || c == '-';
+            run = member ? run + 1 : 0;
+            if (run >= min) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a stretch made only of characters {@link #HEX} can match (hex digits, x, backslash, whitespace, : and
+     * ,) holds at least {@code pairs} pairs of hex digits, as a hex payload needs.
+     */
+    static boolean hasHexStretch(String text, int pairs) {
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.digit(c, 16) >= 0 && c < 0x80) {
+                digits++;
+            } else if (!(c == 'x' || c == '\\' || c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n'
+                    || c == '\u000B' || c == '\f' || c == '\r')) {
+                digits = 0;
+            }
+            if (digits >= 2 * pairs) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String decodeBase64(String token) {

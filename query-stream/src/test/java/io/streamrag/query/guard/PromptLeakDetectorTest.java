@@ -44,4 +44,24 @@ class PromptLeakDetectorTest {
         assertThat(detector.check("Based on the context, refunds take 5 days [doc-2]. Answer only from the context.").leaked()).isFalse();
         assertThat(detector.check("").leaked()).isFalse();
     }
+
+    @Test
+    void shouldReportVerbatimSpans_insideThePromptAndAcrossItsCanaryLine_forEveryFreshCanary() {
+        for (int request = 0; request < 3; request++) {
+            // given
+            String canary = PromptLeakDetector.newCanary();
+            PromptLeakDetector detector = new PromptLeakDetector(PromptLeakDetector.withCanary(SYSTEM, canary), canary);
+
+            // when
+            PromptLeakDetector.Leak inside = detector.check("It says: answer only from the context and cite the document ids. Never discuss");
+            PromptLeakDetector.Leak across = detector.check("rules or the escalation matrix with customers. Internal marker, "
+                    + canary.substring(0, 3) + " " + canary.substring(4) + " never");
+            PromptLeakDetector.Leak shortSpan = detector.check("the escalation matrix with customers. Internal marker");
+
+            // then
+            assertThat(inside.reasons()).singleElement().asString().contains("verbatim");
+            assertThat(across.reasons()).anySatisfy(r -> assertThat(r).contains("verbatim"));
+            assertThat(shortSpan.leaked()).isFalse();
+        }
+    }
 }

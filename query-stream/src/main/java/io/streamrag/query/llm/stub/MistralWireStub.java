@@ -92,6 +92,10 @@ public final class MistralWireStub implements AutoCloseable {
     private static final Pattern QUESTION_HEADER = Pattern.compile(
             "(?i)^\\s*(?:#+\\s*|</?)?(?:question|질문|input|입력|문장|/context|answer|답변)\\b.*");
     private static final Pattern RANGE = Pattern.compile("(\\d+)\\s*[-~–]\\s*(\\d+)");
+    private static final Pattern LINE_BREAK = Pattern.compile("\\R");
+    private static final Pattern BRACKETS = Pattern.compile("[<>()\\[\\]{}]");
+    private static final Pattern OPTION_SEPARATOR = Pattern.compile("\\s*[|/,]\\s*");
+    private static final Pattern AFTER_SPACE = Pattern.compile("(?<= )");
 
     private final HttpServer server;
     private final ExecutorService handlers;
@@ -278,7 +282,7 @@ public final class MistralWireStub implements AutoCloseable {
     static List<String[]> outputFields(String prompt) {
         List<String[]> last = List.of();
         List<String[]> block = new ArrayList<>();
-        for (String line : (prompt + "\n").split("\\R", -1)) {
+        for (String line : LINE_BREAK.split(prompt + "\n", -1)) {
             Matcher m = FIELD_LINE.matcher(line);
             boolean header = m.matches() && m.group(2).isBlank() && block.isEmpty();
             if (m.matches() && !header && !line.strip().startsWith("[")) {
@@ -311,7 +315,7 @@ public final class MistralWireStub implements AutoCloseable {
     }
 
     private static String value(String template, int mood, String input, List<String> contextSentences) {
-        String bare = template.replaceAll("[<>()\\[\\]{}]", "").strip();
+        String bare = BRACKETS.matcher(template).replaceAll("").strip();
         Matcher range = RANGE.matcher(bare);
         if (range.find()) {
             int low = Integer.parseInt(range.group(1));
@@ -319,7 +323,7 @@ public final class MistralWireStub implements AutoCloseable {
             int middle = (low + high) / 2;
             return Integer.toString(Math.min(high, middle + (mood != 0 ? 1 : 0))); // a clear feeling reads stronger
         }
-        String[] options = bare.split("\\s*[|/,]\\s*");
+        String[] options = OPTION_SEPARATOR.split(bare);
         if (options.length >= 2 && options.length <= 6 && bare.length() <= 60) {
             for (String option : options) {
                 String o = option.toLowerCase(Locale.ROOT);
@@ -341,7 +345,7 @@ public final class MistralWireStub implements AutoCloseable {
 
     /** The text of the user message after a context header (or from its first [n] passage marker) up to the question. */
     static String contextBlock(String user) {
-        String[] lines = user.split("\\R");
+        String[] lines = LINE_BREAK.split(user);
         int start = -1;
         for (int i = 0; i < lines.length && start < 0; i++) {
             if (CONTEXT_HEADER.matcher(lines[i]).matches()) {
@@ -368,7 +372,7 @@ public final class MistralWireStub implements AutoCloseable {
     }
 
     private static String lastContentLine(String user) {
-        String[] lines = user.split("\\R");
+        String[] lines = LINE_BREAK.split(user);
         for (int i = lines.length - 1; i >= 0; i--) {
             String line = lines[i].strip();
             if (line.isEmpty()) {
@@ -415,7 +419,7 @@ public final class MistralWireStub implements AutoCloseable {
     /** The streaming form: content chunks, a last chunk with finish_reason and usage, then [DONE]. */
     private static String events(String id, String model, String answer, long promptTokens, long completionTokens) {
         StringBuilder out = new StringBuilder();
-        List<String> pieces = new ArrayList<>(List.of(answer.split("(?<= )")));
+        List<String> pieces = new ArrayList<>(List.of(AFTER_SPACE.split(answer)));
         for (int i = 0; i <= pieces.size(); i++) {
             boolean last = i == pieces.size();
             ObjectNode chunk = JSON.createObjectNode();
