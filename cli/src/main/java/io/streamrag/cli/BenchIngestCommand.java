@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 final class BenchIngestCommand implements Callable<Integer> {
 
     @Option(names = "--chunks", description = "Chunks to ingest, about 100 words each (default: ${DEFAULT-VALUE}).")
-    int chunks = 600;
+    int chunks = 1500;
 
     @Option(names = "--store-chunks", description = "Vectors in the store benchmark; 0 skips it (default: ${DEFAULT-VALUE}).")
     int storeChunks = 100_000;
@@ -34,6 +34,10 @@ final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "Seconds the pipeline may take (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = 900;
 
+    @Option(names = "--warmup-max-seconds", description = "Longest pipeline warm-up; rounds of documents repeat until JIT "
+            + "compilation has settled or this has passed (default: ${DEFAULT-VALUE}).")
+    int warmupMaxSeconds = 90;
+
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
 
@@ -42,7 +46,7 @@ final class BenchIngestCommand implements Callable<Integer> {
         EmbeddedConfig config = EmbeddedConfig.load(Map.of());
         Map<String, Object> out = new LinkedHashMap<>();
         try (Embedder embedder = Embedders.create(config.ingest().embedding())) {
-            IngestBenchmark.Result r = new IngestBenchmark(config.ingest(), config.lucene(), embedder)
+            IngestBenchmark.Result r = new IngestBenchmark(config.ingest(), config.lucene(), embedder, Duration.ofSeconds(warmupMaxSeconds))
                     .run(chunks, Duration.ofSeconds(timeoutSeconds));
             out.put("raw_embed_chunks_per_s", round(r.rawChunksPerSecond()));
             out.put("pipeline_chunks_per_s", round(r.pipelineChunksPerSecond()));
@@ -52,6 +56,9 @@ final class BenchIngestCommand implements Callable<Integer> {
             out.put("documents", r.documents());
             out.put("batch_size", r.batchSize());
             out.put("embedding_model", embedder.modelName());
+            out.put("warmup_s", round(r.warmUp().seconds()));
+            // the share of the cores the JIT compiler took while the pipeline was measured
+            out.put("pipeline_jit_share", Math.round(r.pipelineJitShare() * 100) / 100.0);
             out.put("cores", Runtime.getRuntime().availableProcessors());
         }
         if (storeChunks > 0) {

@@ -57,15 +57,13 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--requests", description = "Backlog size of phase 1 (default: ${DEFAULT-VALUE}).")
     int requests = 2000;
 
-    @Option(names = "--warmup", description = "Requests per warm-up round; rounds repeat until JIT compilation has settled "
-            + "(default: ${DEFAULT-VALUE}).")
-    int warmupRequests = 500;
+    @Option(names = "--warmup", description = "Requests per warm-up round, a backlog like the measured one; rounds repeat "
+            + "until JIT compilation has settled (default: ${DEFAULT-VALUE}).")
+    int warmupRequests = 2000;
 
     @Option(names = "--warmup-max-seconds", description = "Longest warm-up, whether or not compilation has settled (default: ${DEFAULT-VALUE}).")
     int warmupMaxSeconds = 90;
 
-    /** Compilation below this share of the cores during a round counts as settled. */
-    private static final double SETTLED_JIT_SHARE = 0.05;
 
     @Option(names = "--in-flight", description = "query.max.in.flight (default: ${DEFAULT-VALUE}).")
     int inFlight = 256;
@@ -140,29 +138,21 @@ final class BenchQueryCommand implements Callable<Integer> {
                 // phases see a long-running process rather than one still compiling (the broker, Kafka Streams,
                 // Lucene and the HTTP stack are a lot of code: compilation goes on for tens of seconds).
                 run.start(embedder, store);
-                long warmStart = System.nanoTime();
-                for (int round = 0; ; round++) {
-                    long jit0 = compilationMillis();
-                    long roundStart = System.nanoTime();
-                    List<String> warm = questions("warm-up-" + round, warmupRequests);
-                    run.produce(warm, null);
-                    run.awaitAnswers(warmed + warm.size(), Duration.ofSeconds(60 + warmupRequests));
-                    warmed += warm.size();
-                    double share = jitShare(compilationMillis() - jit0, System.nanoTime() - roundStart);
-                    if (share < SETTLED_JIT_SHARE || seconds(System.nanoTime() - warmStart) > warmupMaxSeconds) {
-                        break;
-                    }
-                }
-                warmupSeconds = seconds(System.nanoTime() - warmStart);
+                JitWarmUp.Result warm = JitWarmUp.untilSettled(round -> {
+                    List<String> questions = questions("warm-up-" + round, warmupRequests);
+                    run.produce(questions, null);
+                    run.awaitAnswers(run.answered + questions.size(), Duration.ofSeconds(60 + warmupRequests));
+                }, Duration.ofSeconds(warmupMaxSeconds));
+                warmed = run.answered;
+                warmupSeconds = warm.seconds();
                 run.resetTimes();
                 long cpuBacklog = processCpuNanos();
-                long jitBacklog = compilationMillis();
-                long backlogStart = System.nanoTime();
+                JitWarmUp.Meter jit = JitWarmUp.Meter.start();
                 run.produce(backlog, null);
                 run.awaitAnswers(warmed + backlog.size(), Duration.ofSeconds(60 + requests));
                 throughput = run.rate();
                 requestCpuMs = (processCpuNanos() - cpuBacklog) / 1e6 / backlog.size();
-                backlogJitShare = jitShare(compilationMillis() - jitBacklog, System.nanoTime() - backlogStart);
+                backlogJitShare = jit.share();
 
                 double steadyRate = ideal / 2;
                 steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
@@ -389,15 +379,6 @@ final class BenchQueryCommand implements Callable<Integer> {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-    }
-
-    /** Time the JIT compiler threads have spent compiling, summed over the threads. */
-    private static long compilationMillis() {
-        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-    }
-
-    private static double jitShare(long compileMillis, long wallNanos) {
-        return compileMillis / (wallNanos / 1e6 * Runtime.getRuntime().availableProcessors());
     }
 
     private static long processCpuNanos() {

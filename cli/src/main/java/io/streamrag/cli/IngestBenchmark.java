@@ -32,7 +32,7 @@ final class IngestBenchmark {
 
     /** Both rates in chunks per second, and what they were measured on. */
     record Result(int documents, int chunks, int batchSize, double rawSecondsBefore, double rawSecondsAfter,
-                  double pipelineSeconds) {
+                  double pipelineSeconds, JitWarmUp.Result warmUp, double pipelineJitShare) {
         /** The faster of the two raw runs: the ratio is never flattered by a raw run that load slowed down. */
         double rawChunksPerSecond() {
             return chunks / Math.min(rawSecondsBefore, rawSecondsAfter);
@@ -57,8 +57,6 @@ final class IngestBenchmark {
 
     static final String TENANT = "bench";
     private static final String WARM_UP_TENANT = "bench-warm-up";
-    /** Enough documents to reach every partition's stream thread most of the time; not counted. */
-    private static final int WARM_UP_DOCUMENTS = 6;
     /** About the size of a few pages: several chunks per document, as real documents have. */
     private static final int WORDS_PER_DOCUMENT = 800;
 
@@ -66,8 +64,11 @@ final class IngestBenchmark {
     private final LuceneVectorStore.Options storeOptions;
     private final Embedder embedder;
 
-    IngestBenchmark(IngestConfig config, LuceneVectorStore.Options storeOptions, Embedder embedder) {
+    private final Duration warmUpMax;
+
+    IngestBenchmark(IngestConfig config, LuceneVectorStore.Options storeOptions, Embedder embedder, Duration warmUpMax) {
         this.config = config;
+        this.warmUpMax = warmUpMax;
         this.storeOptions = storeOptions;
         this.embedder = embedder;
     }
@@ -87,10 +88,10 @@ final class IngestBenchmark {
 
         // raw before and after the pipeline: on a shared machine the load drifts, and the faster raw run is kept
         double rawBefore = raw(chunkTexts);
-        double pipelineSeconds = pipeline(documents, chunkTexts.size(), timeout);
+        Pipeline pipeline = pipeline(documents, chunkTexts.size(), timeout);
         double rawAfter = raw(chunkTexts);
         return new Result(documents.size(), chunkTexts.size(), config.embedding().batchSize(), rawBefore, rawAfter,
-                pipelineSeconds);
+                pipeline.seconds(), pipeline.warmUp(), pipeline.jitShare());
     }
 
     /** Seconds the model alone takes for the chunk texts, in the configured batch size. */
@@ -104,7 +105,10 @@ final class IngestBenchmark {
         return rawSeconds;
     }
 
-    private double pipeline(List<DocumentSubmitted> documents, int expectedChunks, Duration timeout) throws IOException {
+    private record Pipeline(double seconds, JitWarmUp.Result warmUp, double jitShare) {
+    }
+
+    private Pipeline pipeline(List<DocumentSubmitted> documents, int expectedChunks, Duration timeout) throws IOException {
         Path work = Files.createTempDirectory("streamrag-bench-ingest-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             IngestConfig streamConfig = withBroker(broker.bootstrapServers(), work.resolve("streams"));
@@ -115,10 +119,13 @@ final class IngestBenchmark {
                 if (!app.awaitRunning(Duration.ofSeconds(60))) {
                     throw new IllegalStateException("the ingest stream did not start within 60 s");
                 }
-                warmUp(submitter, timeout);
+                JitWarmUp.Result warmUp = JitWarmUp.untilSettled(
+                        round -> warmUp(submitter, round, documents.size(), timeout), warmUpMax);
+                JitWarmUp.Meter jit = JitWarmUp.Meter.start();
                 long start = System.nanoTime();
                 List<DocumentSubmitter.Outcome> outcomes = submitter.await(submitter.sendAll(documents), timeout);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double jitShare = jit.share();
                 List<DocumentSubmitter.Outcome> failed = outcomes.stream().filter(o -> !o.status().equals("INDEXED")).toList();
                 if (!failed.isEmpty()) {
                     throw new IllegalStateException(failed.size() + " documents were not indexed, first: "
@@ -129,7 +136,7 @@ final class IngestBenchmark {
                     throw new IllegalStateException("the pipeline indexed " + chunks + " chunks (" + store.count(TENANT)
                             + " in the store), the chunker made " + expectedChunks);
                 }
-                return seconds;
+                return new Pipeline(seconds, warmUp, jitShare);
             }
         } finally {
             TempFiles.deleteRecursively(work);
@@ -137,15 +144,15 @@ final class IngestBenchmark {
     }
 
     /**
-     * The pipeline's counterpart of the model warm-up before the raw run: a few documents of another tenant go
-     * through first, so one-time costs (the Korean analyser's dictionaries, JIT, the first transactions of each
-     * stream thread) are not timed on either side.
+     * One round of the pipeline's counterpart of the model warm-up before the raw run: as many documents as the
+     * measured run, of another tenant, go through first, so one-time costs (the Korean analyser's dictionaries, JIT
+     * compilation of the paths this load takes, the first transactions of each stream thread) are not timed.
      */
-    private static void warmUp(DocumentSubmitter submitter, Duration timeout) {
+    private static void warmUp(DocumentSubmitter submitter, int round, int documents, Duration timeout) {
         List<String> sentences = sampleSentences();
         List<DocumentSubmitted> warmUp = new ArrayList<>();
-        for (int i = 0; i < WARM_UP_DOCUMENTS; i++) {
-            warmUp.add(document(WARM_UP_TENANT, i, sentences));
+        for (int i = 0; i < documents; i++) {
+            warmUp.add(document(WARM_UP_TENANT, round * documents + i, sentences));
         }
         List<DocumentSubmitter.Outcome> outcomes = submitter.await(submitter.sendAll(warmUp), timeout);
         outcomes.stream().filter(o -> !o.status().equals("INDEXED")).findFirst().ifPresent(o -> {

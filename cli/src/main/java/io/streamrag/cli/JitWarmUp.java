@@ -1,0 +1,53 @@
+package io.streamrag.cli;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+
+/**
+ * Warm-up for benchmarks that run a lot of Java (the broker, Kafka Streams, Lucene, HTTP): the JIT compiler keeps
+ * compiling such a process for tens of seconds, on the same cores as the work measured. A benchmark of a long-running
+ * stream repeats warm-up rounds until one round sees the compiler take less than a small share of the cores, so the
+ * measured phase shows the process as it runs for hours, not during its first minute.
+ */
+final class JitWarmUp {
+
+    /** Compilation below this share of the cores during a round counts as settled. */
+    static final double SETTLED_SHARE = 0.05;
+
+    /** What a warm-up did: rounds run, seconds spent, and the compiler's share of the cores in the last round. */
+    record Result(int rounds, double seconds, double lastShare) {
+    }
+
+    private JitWarmUp() {
+    }
+
+    /** Runs {@code round} (given its index) until a round is settled or {@code max} has passed; at least one round. */
+    static Result untilSettled(java.util.function.IntConsumer round, Duration max) {
+        long start = System.nanoTime();
+        for (int i = 0; ; i++) {
+            Meter meter = Meter.start();
+            round.accept(i);
+            double share = meter.share();
+            if (share < SETTLED_SHARE || System.nanoTime() - start > max.toNanos()) {
+                return new Result(i + 1, (System.nanoTime() - start) / 1e9, share);
+            }
+        }
+    }
+
+    /** The compiler's share of the cores from {@link #start()} to {@link #share()}. */
+    record Meter(long compileMillis, long nanos) {
+        static Meter start() {
+            return new Meter(compilationMillis(), System.nanoTime());
+        }
+
+        double share() {
+            double wallMillis = (System.nanoTime() - nanos) / 1e6;
+            return (compilationMillis() - compileMillis) / (wallMillis * Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** Time the compiler threads have spent compiling, summed over the threads. */
+    private static long compilationMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+}
