@@ -63,8 +63,9 @@ final class DocumentSubmitter implements AutoCloseable {
     private final AvroSerde<DocumentSubmitted> documents = AvroSerde.of(DocumentSubmitted.class);
     private final AvroSerde<DocumentIngested> outcomes = AvroSerde.of(DocumentIngested.class);
     private final AvroSerde<DeadLetter> deadLetters = AvroSerde.of(DeadLetter.class);
-    private final List<DocumentIngested> seenOutcomes = new ArrayList<>();
-    private final List<DeadLetter> seenDeadLetters = new ArrayList<>();
+    // what the watcher has read, indexed for lookup: a bulk submission waits for thousands of outcomes
+    private final Map<String, List<DocumentIngested>> seenOutcomes = new HashMap<>();
+    private final Map<String, DeadLetter> seenDeadLetters = new HashMap<>();
 
     DocumentSubmitter(String bootstrapServers, Topics topics) {
         this.topics = topics;
@@ -144,9 +145,11 @@ final class DocumentSubmitter implements AutoCloseable {
                 }
                 try {
                     if (r.topic().equals(topics.documentIngested())) {
-                        seenOutcomes.add(outcomes.decode(r.value()));
+                        DocumentIngested o = outcomes.decode(r.value());
+                        seenOutcomes.computeIfAbsent(documentOf(o.getTenant(), o.getDocId()), k -> new ArrayList<>()).add(o);
                     } else {
-                        seenDeadLetters.add(deadLetters.decode(r.value()));
+                        DeadLetter d = deadLetters.decode(r.value());
+                        seenDeadLetters.put(originOf(d.getSourceTopic(), d.getPartition(), d.getOffset()), d);
                     }
                 } catch (SerializationException e) {
                     // another producer's record on these topics: not an outcome of ours
@@ -160,20 +163,22 @@ final class DocumentSubmitter implements AutoCloseable {
     }
 
     private Outcome match(Submission s) {
-        for (DocumentIngested o : seenOutcomes) {
-            boolean sameDoc = o.getTenant().equals(s.tenant()) && o.getDocId().equals(s.docId());
+        for (DocumentIngested o : seenOutcomes.getOrDefault(documentOf(s.tenant(), s.docId()), List.of())) {
             boolean sameVersion = s.delete() ? o.getOutcome().name().equals("DELETED") : o.getVersion() == s.version();
-            if (sameDoc && sameVersion) {
+            if (sameVersion) {
                 return new Outcome(s, o.getOutcome().name(), o.getChunks(), o.getTokens(), o.getTotalMs(), null);
             }
         }
-        for (DeadLetter d : seenDeadLetters) {
-            if (d.getSourceTopic().equals(topics.documentSubmitted()) && d.getPartition() == s.partition()
-                    && d.getOffset() == s.offset()) {
-                return new Outcome(s, "DEAD_LETTER", 0, 0, 0, d.getStage() + ": " + d.getReason());
-            }
-        }
-        return null;
+        DeadLetter d = seenDeadLetters.get(originOf(topics.documentSubmitted(), s.partition(), s.offset()));
+        return d == null ? null : new Outcome(s, "DEAD_LETTER", 0, 0, 0, d.getStage() + ": " + d.getReason());
+    }
+
+    private static String documentOf(String tenant, String docId) {
+        return tenant + '\u0000' + docId;
+    }
+
+    private static String originOf(String topic, int partition, long offset) {
+        return topic + '\u0000' + partition + '\u0000' + offset;
     }
 
     private static RecordMetadata get(Future<RecordMetadata> future) {
