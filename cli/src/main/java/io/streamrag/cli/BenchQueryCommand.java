@@ -82,7 +82,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as JSON.")
     boolean json;
 
-    /** Texts per model call, here and in the stream's embedding batcher. */
+    /** Texts per model call when the model's own rate is measured. */
     private static final int BATCH = 64;
 
     private static final List<String> TOPICS = List.of(
@@ -284,7 +284,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 return;
             }
             io.streamrag.query.llm.LlmClient llm = io.streamrag.query.llm.LlmClients.create(config.llm());
-            Embedder batched = io.streamrag.query.EmbeddingBatcher.wrap(embedder, BATCH);
+            Embedder batched = io.streamrag.query.EmbeddingBatcher.wrap(embedder, QueryApp.EMBEDDING_BATCH);
             owned.add(llm);
             owned.add(batched);
             app = QueryApp.start(config, new io.streamrag.query.QueryTopology.Ports(batched, store, llm, null,

@@ -49,16 +49,20 @@ public final class QueryApp implements AutoCloseable {
     }
 
     /**
+     * Texts per call of the embedding micro-batcher. Small: the model runs one text per ONNX call anyway, and a
+     * question should not wait behind a long batch (bench query: ratio 0.92 with 8 against 0.83-0.84 with 64).
+     */
+    public static final int EMBEDDING_BATCH = 8;
+
+    /**
      * Starts the stream with the configured LLM ({@link LlmClients#create}: Mistral, an OpenAI-compatible server, or
      * the offline extractive answerer when none is configured), the groundedness checker and the price table.
      * The LLM client is closed with the app.
      */
     public static QueryApp start(QueryConfig config, Embedder embedder, VectorStore store) {
         LlmClient llm = LlmClients.create(config.llm());
-        // Questions and the checker's sentences share one micro-batching front of the model. Small batches: the model
-        // runs one text per ONNX call anyway, and a question should not wait behind a long batch (bench query:
-        // ratio 0.92 with 8 against 0.83-0.84 with 64).
-        Embedder batched = EmbeddingBatcher.wrap(embedder, 8);
+        // Questions and the checker's sentences share one micro-batching front of the model.
+        Embedder batched = EmbeddingBatcher.wrap(embedder, EMBEDDING_BATCH);
         CostCalculator costs = config.llm().costs();
         QueryTopology.Ports ports = new QueryTopology.Ports(batched, store, llm, guard(config),
                 answerChecks(config, new SentenceGroundednessChecker(batched, config.checks().groundednessThreshold())),
