@@ -36,7 +36,7 @@ final class BenchIngestCommand implements Callable<Integer> {
 
     @Option(names = "--warmup-max-seconds", description = "Longest pipeline warm-up; rounds of documents repeat until JIT "
             + "compilation has settled or this has passed (default: ${DEFAULT-VALUE}).")
-    int warmupMaxSeconds = 90;
+    int warmupMaxSeconds = 240;
 
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;

@@ -62,7 +62,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     int warmupRequests = 2000;
 
     @Option(names = "--warmup-max-seconds", description = "Longest warm-up, whether or not compilation has settled (default: ${DEFAULT-VALUE}).")
-    int warmupMaxSeconds = 90;
+    int warmupMaxSeconds = 240;
 
 
     @Option(names = "--in-flight", description = "query.max.in.flight (default: ${DEFAULT-VALUE}).")
@@ -75,6 +75,10 @@ final class BenchQueryCommand implements Callable<Integer> {
             description = "Run the answer checks (groundedness) as the production stream does (default: ${DEFAULT-VALUE}); "
                     + "--no-checks measures the stage without them.")
     boolean checks;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A query stream configuration key for the measured "
+            + "stream (repeatable), e.g. --set query.commit.interval.ms=10.")
+    Map<String, String> overrides = new HashMap<>();
 
     @Option(names = "--verbose", description = "Also print per-stage latencies of the steady phase on stderr.")
     boolean verbose;
@@ -180,11 +184,18 @@ final class BenchQueryCommand implements Callable<Integer> {
                 p50 = percentile(overhead, 0.50);
                 p99 = percentile(overhead, 0.99);
                 if (verbose) {
-                    for (String stage : List.of("embed", "retrieve", "queue", "llm", "checks", "total")) {
+                    for (String stage : List.of("embed", "retrieve", "queue", "llm", "checks", "total", "delivery")) {
                         double[] values = sentAt.keySet().stream().filter(run.stages::containsKey)
                                 .mapToDouble(id -> run.stages.get(id).getOrDefault(stage, 0L)).sorted().toArray();
                         System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", stage, percentile(values, 0.5), percentile(values, 0.99));
                     }
+                    // what is left: from the bench's send to the stream thread's first look at the request
+                    double[] intake = sentAt.entrySet().stream().filter(e -> run.stages.containsKey(e.getKey()))
+                            .mapToDouble(e -> (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6
+                                    - run.stages.get(e.getKey()).getOrDefault("total", 0L)
+                                    - run.stages.get(e.getKey()).getOrDefault("delivery", 0L))
+                            .sorted().toArray();
+                    System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", "intake", percentile(intake, 0.5), percentile(intake, 0.99));
                 }
             }
 
@@ -264,6 +275,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             values.put("limits.requests.per.minute", "0");
             values.put("limits.daily.tokens", "0");
             values.put("cache.enabled", "false");
+            values.putAll(overrides);
             ConfigReader reader = new ConfigReader(Settings.of(QueryConfig.KEYS, values));
             QueryConfig loaded = QueryConfig.from(reader);
             reader.validate();
@@ -313,7 +325,10 @@ final class BenchQueryCommand implements Callable<Integer> {
                     long now = System.nanoTime();
                     QueryAnswered a = AvroSerde.of(QueryAnswered.class).decode(r.value());
                     if (answeredAt.putIfAbsent(a.getRequestId(), now) == null) {
-                        stages.put(a.getRequestId(), a.getLatencyMs());
+                        Map<String, Long> latency = new HashMap<>(a.getLatencyMs());
+                        // from the answer's creation on the stream thread to this reader: commit and fetch
+                        latency.put("delivery", System.currentTimeMillis() - a.getHeader().getTimestamp().toEpochMilli());
+                        stages.put(a.getRequestId(), latency);
                         answered++;
                         times.add(now);
                     }

@@ -21,16 +21,37 @@ final class JitWarmUp {
     private JitWarmUp() {
     }
 
-    /** Runs {@code round} (given its index) until a round is settled or {@code max} has passed; at least one round. */
+    /**
+     * Runs {@code round} (given its index) until a round is settled or {@code max} has passed; at least one round.
+     * Between rounds the process idles while the compiler works through what the round queued: under a full load
+     * the compiler threads get only their share of the cores, and their queue would drain over minutes.
+     */
     static Result untilSettled(java.util.function.IntConsumer round, Duration max) {
         long start = System.nanoTime();
+        long end = start + max.toNanos();
         for (int i = 0; ; i++) {
             Meter meter = Meter.start();
             round.accept(i);
             double share = meter.share();
-            if (share < SETTLED_SHARE || System.nanoTime() - start > max.toNanos()) {
+            if (share < SETTLED_SHARE || System.nanoTime() > end) {
                 return new Result(i + 1, (System.nanoTime() - start) / 1e9, share);
             }
+            idleWhileCompiling(end);
+        }
+    }
+
+    /** Waits while the compiler is busy (more than a tenth of a core over a quarter second), at most until {@code end}. */
+    private static void idleWhileCompiling(long end) {
+        try {
+            while (System.nanoTime() < end) {
+                Meter meter = Meter.start();
+                Thread.sleep(250);
+                if (meter.share() * Runtime.getRuntime().availableProcessors() < 0.1) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -40,7 +40,7 @@ public record QueryConfig(
             ConfigKey.of("query.state.dir", "~/.streamrag/query-state", "Local state (in-flight and answered stores)."),
             ConfigKey.of("query.processing.guarantee", "exactly_once_v2", "exactly_once_v2 (an answer and its state change commit together) or at_least_once."),
             ConfigKey.of("query.stream.threads", "1", "Stream threads; LLM calls do not occupy them."),
-            ConfigKey.of("query.commit.interval.ms", "25", "Commit interval; under exactly-once an answer is visible after its commit, so this adds to latency."),
+            ConfigKey.of("query.commit.interval.ms", "10", "Commit interval; under exactly-once an answer is visible after its commit, so this adds to latency."),
             ConfigKey.of("query.poll.ms", "5", "Longest an idle stream thread waits in poll before running the completion punctuator."),
             ConfigKey.of("query.max.in.flight", "256", "LLM calls in flight per instance."),
             ConfigKey.of("query.max.waiting", "10000", "Requests waiting for an LLM slot per task; when full the stream stops reading (backpressure)."),
