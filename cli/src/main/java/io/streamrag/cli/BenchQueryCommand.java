@@ -64,7 +64,6 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--warmup-max-seconds", description = "Longest warm-up, whether or not compilation has settled (default: ${DEFAULT-VALUE}).")
     int warmupMaxSeconds = 240;
 
-
     @Option(names = "--in-flight", description = "query.max.in.flight (default: ${DEFAULT-VALUE}).")
     int inFlight = 256;
 
