@@ -60,6 +60,9 @@ final class BenchIngestCommand implements Callable<Integer> {
             // the share of the cores the JIT compiler took while the pipeline was measured
             out.put("pipeline_jit_share", Math.round(r.pipelineJitShare() * 100) / 100.0);
             out.put("cores", Runtime.getRuntime().availableProcessors());
+            // where the CPU went, per chunk: the pipeline's other parts take cores from the model
+            out.put("raw_cpu_ms_per_chunk", rounded(r.rawCpuMillisPerChunk()));
+            out.put("pipeline_cpu_ms_per_chunk", rounded(r.pipelineCpuMillisPerChunk()));
         }
         if (storeChunks > 0) {
             Path dir = Files.createTempDirectory("streamrag-bench-store-");
@@ -82,6 +85,12 @@ final class BenchIngestCommand implements Callable<Integer> {
             out.forEach((key, value) -> System.out.println(key + ": " + value));
         }
         return 0;
+    }
+
+    private static Map<String, Double> rounded(Map<String, Double> millis) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        millis.forEach((part, ms) -> out.put(part, Math.round(ms * 100) / 100.0));
+        return out;
     }
 
     private static double round(double value) {

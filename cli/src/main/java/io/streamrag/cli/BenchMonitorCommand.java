@@ -103,8 +103,8 @@ final class BenchMonitorCommand implements Callable<Integer> {
                     Thread.sleep(20);
                 }
                 long started = System.nanoTime();
-                long cpuStarted = processCpuNanos();
-                Map<String, Long> threadCpuStarted = threadCpuNanos();
+                long cpuStarted = CpuBreakdown.processCpuNanos();
+                CpuBreakdown.Snapshot threadCpuStarted = CpuBreakdown.start();
                 URI all = app.url().resolve("/api/metrics?from=0&to=" + (now + 3_600_000));
                 long seen = 0;
                 long lastLog = System.nanoTime();
@@ -120,12 +120,13 @@ final class BenchMonitorCommand implements Callable<Integer> {
                     }
                 }
                 double eventsPerSecond = events / ((System.nanoTime() - started) / 1e9);
-                double cpuMicrosPerEvent = (processCpuNanos() - cpuStarted) / 1e3 / events;
+                double cpuMicrosPerEvent = (CpuBreakdown.processCpuNanos() - cpuStarted) / 1e3 / events;
                 log("consumed %,d events: %.0f events/s, %.1f us process CPU per event", events, eventsPerSecond, cpuMicrosPerEvent);
-                Map<String, Long> threadCpu = threadCpuNanos();
-                threadCpu.replaceAll((name, nanos) -> nanos - threadCpuStarted.getOrDefault(name, 0L));
-                threadCpu.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
-                        .forEach(e -> log("  %6.2f us/event  %s", e.getValue() / 1e3 / events, e.getKey()));
+                // CPU per kind of thread (digits in names folded), to see where the process CPU goes
+                Map<String, Double> threadCpu = threadCpuStarted.until(CpuBreakdown.start(),
+                        name -> name.replaceAll("[0-9a-f]{4,}(-[0-9a-f]+)*|\\d+", "#"));
+                threadCpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+                        .forEach(e -> log("  %6.2f us/event  %s", e.getValue() * 1e3 / events, e.getKey()));
 
                 // 2. freshness at a steady rate
                 double[] freshness = freshness(app, serde, telemetry, bootstrap);
@@ -204,25 +205,6 @@ final class BenchMonitorCommand implements Callable<Integer> {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = EVENTS.matcher(response.body());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    /** CPU time of the whole process (broker, stream threads, HTTP): the machine's share spent per event. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** CPU time per kind of thread (digits in names folded), to see where the process CPU goes. */
-    private static Map<String, Long> threadCpuNanos() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> byName = new java.util.HashMap<>();
-        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            long nanos = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
-            if (nanos > 0) {
-                byName.merge(info.getThreadName().replaceAll("[0-9a-f]{4,}(-[0-9a-f]+)*|\\d+", "#"), nanos, Long::sum);
-            }
-        }
-        return byName;
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap, int lingerMs, int batchBytes) {

@@ -121,10 +121,10 @@ final class BenchQueryCommand implements Callable<Integer> {
             // The embedding model's own rate on the same questions, in batches as large as the stream's batcher makes.
             List<String> backlog = questions("backlog", requests);
             long t0 = System.nanoTime();
-            long cpu0 = processCpuNanos();
+            long cpu0 = CpuBreakdown.processCpuNanos();
             embedder.embedAll(backlog);
             double embedRps = backlog.size() / seconds(System.nanoTime() - t0);
-            double embedCpuMs = (processCpuNanos() - cpu0) / 1e6 / backlog.size();
+            double embedCpuMs = (CpuBreakdown.processCpuNanos() - cpu0) / 1e6 / backlog.size();
             double ideal = Math.min(inFlight / (llmLatencyMs / 1000.0), embedRps);
 
             // Phase 1 and 2: the production stage.
@@ -143,24 +143,25 @@ final class BenchQueryCommand implements Callable<Integer> {
                 run.start(embedder, store);
                 JitWarmUp.Result warm = JitWarmUp.untilSettled(round -> {
                     List<String> questions = questions("warm-up-" + round, warmupRequests);
+                    run.newPhase();
                     run.produce(questions, null);
                     run.awaitAnswers(run.answered + questions.size(), Duration.ofSeconds(60 + warmupRequests));
                 }, Duration.ofSeconds(warmupMaxSeconds));
                 warmed = run.answered;
                 warmupSeconds = warm.seconds();
-                run.resetTimes();
-                long cpuBacklog = processCpuNanos();
+                run.newPhase();
+                long cpuBacklog = CpuBreakdown.processCpuNanos();
                 JitWarmUp.Meter jit = JitWarmUp.Meter.start();
                 run.produce(backlog, null);
                 run.awaitAnswers(warmed + backlog.size(), Duration.ofSeconds(60 + requests));
                 throughput = run.rate();
-                requestCpuMs = (processCpuNanos() - cpuBacklog) / 1e6 / backlog.size();
+                requestCpuMs = (CpuBreakdown.processCpuNanos() - cpuBacklog) / 1e6 / backlog.size();
                 backlogJitShare = jit.share();
 
                 double steadyRate = ideal / 2;
                 steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
                 List<String> steady = questions("steady", steadyCount);
-                run.resetTimes();
+                run.newPhase();
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();
                 // Answers are read while requests are still being sent, so each arrival time is its own.
                 int expected = warmed + backlog.size() + steady.size();
@@ -249,6 +250,8 @@ final class BenchQueryCommand implements Callable<Integer> {
         final QueryConfig config;
         final KafkaProducer<String, byte[]> producer;
         final KafkaConsumer<String, byte[]> consumer;
+        // Kept for the current phase only, and the stage latencies only with --verbose: the bench's own bookkeeping
+        // lives in the measured JVM, and tens of thousands of retained entries lengthen every young GC pause.
         final Map<String, Long> answeredAt = new ConcurrentHashMap<>();
         final Map<String, Map<String, Long>> stages = new ConcurrentHashMap<>();
         final List<Long> times = new ArrayList<>();
@@ -280,8 +283,12 @@ final class BenchQueryCommand implements Callable<Integer> {
             reader.validate();
             this.config = loaded.withSettings(loaded.settings().withLlmMode(mode));
             io.streamrag.platform.kafka.TopicAdmin.ensure(config.kafka(), config.topics().specs());
+            // One request in flight: the naive run produces right after its topics are created, while a partition
+            // can still answer NOT_LEADER. With several requests in flight a later batch could then be accepted
+            // first, and the retried earlier one is refused as out of order for good (a request never arrives).
             this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+                    ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
+                    new StringSerializer(), new ByteArraySerializer());
             this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                     ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + name,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -324,10 +331,12 @@ final class BenchQueryCommand implements Callable<Integer> {
                     long now = System.nanoTime();
                     QueryAnswered a = AvroSerde.of(QueryAnswered.class).decode(r.value());
                     if (answeredAt.putIfAbsent(a.getRequestId(), now) == null) {
-                        Map<String, Long> latency = new HashMap<>(a.getLatencyMs());
-                        // from the answer's creation on the stream thread to this reader: commit and fetch
-                        latency.put("delivery", System.currentTimeMillis() - a.getHeader().getTimestamp().toEpochMilli());
-                        stages.put(a.getRequestId(), latency);
+                        if (verbose) {
+                            Map<String, Long> latency = new HashMap<>(a.getLatencyMs());
+                            // from the answer's creation on the stream thread to this reader: commit and fetch
+                            latency.put("delivery", System.currentTimeMillis() - a.getHeader().getTimestamp().toEpochMilli());
+                            stages.put(a.getRequestId(), latency);
+                        }
                         answered++;
                         times.add(now);
                     }
@@ -338,8 +347,11 @@ final class BenchQueryCommand implements Callable<Integer> {
             }
         }
 
-        void resetTimes() {
+        /** Starts a new phase: its rate and arrivals are counted from here ({@link #answered} keeps the total). */
+        void newPhase() {
             times.clear();
+            answeredAt.clear();
+            stages.clear();
         }
 
         /** Answers per second between the first and the last answer (the pipeline's steady rate). */
@@ -393,11 +405,6 @@ final class BenchQueryCommand implements Callable<Integer> {
             return Double.NaN;
         }
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     private static double seconds(long nanos) {

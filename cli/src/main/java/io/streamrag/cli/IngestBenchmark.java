@@ -32,7 +32,8 @@ final class IngestBenchmark {
 
     /** Both rates in chunks per second, and what they were measured on. */
     record Result(int documents, int chunks, int batchSize, double rawSecondsBefore, double rawSecondsAfter,
-                  double pipelineSeconds, JitWarmUp.Result warmUp, double pipelineJitShare) {
+                  double pipelineSeconds, JitWarmUp.Result warmUp, double pipelineJitShare,
+                  Map<String, Double> rawCpuMillis, Map<String, Double> pipelineCpuMillis) {
         /** The faster of the two raw runs: the ratio is never flattered by a raw run that load slowed down. */
         double rawChunksPerSecond() {
             return chunks / Math.min(rawSecondsBefore, rawSecondsAfter);
@@ -53,6 +54,43 @@ final class IngestBenchmark {
         double ratio() {
             return pipelineChunksPerSecond() / rawChunksPerSecond();
         }
+
+        /** CPU milliseconds per chunk by part of the process ({@link #part}), in the raw run before and in the pipeline. */
+        Map<String, Double> rawCpuMillisPerChunk() {
+            return perChunk(rawCpuMillis);
+        }
+
+        Map<String, Double> pipelineCpuMillisPerChunk() {
+            return perChunk(pipelineCpuMillis);
+        }
+
+        private Map<String, Double> perChunk(Map<String, Double> millis) {
+            Map<String, Double> out = new java.util.LinkedHashMap<>();
+            millis.forEach((part, ms) -> out.put(part, ms / chunks));
+            return out;
+        }
+    }
+
+    /**
+     * The part of the process a thread belongs to: the model's threads, the stream's threads, Lucene's background
+     * merges, the Kafka clients' network threads, the rest (the broker's threads, the bench's own), see
+     * {@link CpuBreakdown}.
+     */
+    static String part(String threadName) {
+        if (threadName.startsWith("minilm-embed")) {
+            return "model";
+        }
+        if (threadName.contains("StreamThread")) {
+            return "stream_threads";
+        }
+        if (threadName.startsWith("Lucene Merge Thread")) {
+            return "lucene_merges";
+        }
+        if (threadName.startsWith("kafka-producer-network-thread") || threadName.contains("heartbeat")
+                || threadName.contains("consumer_background")) {
+            return "kafka_clients";
+        }
+        return "broker_and_other";
     }
 
     static final String TENANT = "bench";
@@ -87,11 +125,13 @@ final class IngestBenchmark {
         embedder.embedAll(chunkTexts.subList(0, Math.min(chunkTexts.size(), 64)));
 
         // raw before and after the pipeline: on a shared machine the load drifts, and the faster raw run is kept
+        CpuBreakdown.Snapshot rawCpu = CpuBreakdown.start();
         double rawBefore = raw(chunkTexts);
+        Map<String, Double> rawCpuMillis = rawCpu.until(CpuBreakdown.start(), IngestBenchmark::part);
         Pipeline pipeline = pipeline(documents, chunkTexts.size(), timeout);
         double rawAfter = raw(chunkTexts);
         return new Result(documents.size(), chunkTexts.size(), config.embedding().batchSize(), rawBefore, rawAfter,
-                pipeline.seconds(), pipeline.warmUp(), pipeline.jitShare());
+                pipeline.seconds(), pipeline.warmUp(), pipeline.jitShare(), rawCpuMillis, pipeline.cpuMillis());
     }
 
     /** Seconds the model alone takes for the chunk texts, in the configured batch size. */
@@ -105,7 +145,7 @@ final class IngestBenchmark {
         return rawSeconds;
     }
 
-    private record Pipeline(double seconds, JitWarmUp.Result warmUp, double jitShare) {
+    private record Pipeline(double seconds, JitWarmUp.Result warmUp, double jitShare, Map<String, Double> cpuMillis) {
     }
 
     private Pipeline pipeline(List<DocumentSubmitted> documents, int expectedChunks, Duration timeout) throws IOException {
@@ -122,9 +162,11 @@ final class IngestBenchmark {
                 JitWarmUp.Result warmUp = JitWarmUp.untilSettled(
                         round -> warmUp(submitter, round, documents.size(), timeout), warmUpMax);
                 JitWarmUp.Meter jit = JitWarmUp.Meter.start();
+                CpuBreakdown.Snapshot cpu = CpuBreakdown.start();
                 long start = System.nanoTime();
                 List<DocumentSubmitter.Outcome> outcomes = submitter.await(submitter.sendAll(documents), timeout);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                Map<String, Double> cpuMillis = cpu.until(CpuBreakdown.start(), IngestBenchmark::part);
                 double jitShare = jit.share();
                 List<DocumentSubmitter.Outcome> failed = outcomes.stream().filter(o -> !o.status().equals("INDEXED")).toList();
                 if (!failed.isEmpty()) {
@@ -136,7 +178,7 @@ final class IngestBenchmark {
                     throw new IllegalStateException("the pipeline indexed " + chunks + " chunks (" + store.count(TENANT)
                             + " in the store), the chunker made " + expectedChunks);
                 }
-                return new Pipeline(seconds, warmUp, jitShare);
+                return new Pipeline(seconds, warmUp, jitShare, cpuMillis);
             }
         } finally {
             TempFiles.deleteRecursively(work);

@@ -1,0 +1,61 @@
+package io.streamrag.cli;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where a benchmark's CPU went, by part of the process: the CPU time of every Java thread between {@link #start}
+ * and {@link Snapshot#until}, grouped by a classifier of thread names, plus {@code vm}: the process's CPU that no
+ * Java thread accounts for (garbage collection, JIT compilation and threads that ended in between). CPU time is a
+ * steadier measure than wall-clock rates on a shared machine: what a part costs barely depends on what else runs.
+ */
+final class CpuBreakdown {
+
+    static final String VM = "vm";
+
+    private CpuBreakdown() {
+    }
+
+    /** CPU per thread and of the whole process at one moment. */
+    record Snapshot(Map<Long, Long> threadNanos, Map<Long, String> names, long processNanos) {
+
+        /** CPU milliseconds spent since this snapshot, per part named by {@code classifier}, and {@link #VM}. */
+        Map<String, Double> until(Snapshot end, Function<String, String> classifier) {
+            Map<String, Double> millis = new LinkedHashMap<>();
+            long javaNanos = 0;
+            for (Map.Entry<Long, Long> thread : end.threadNanos.entrySet()) {
+                long spent = thread.getValue() - threadNanos.getOrDefault(thread.getKey(), 0L);
+                javaNanos += spent;
+                millis.merge(classifier.apply(end.names.get(thread.getKey())), spent / 1e6, Double::sum);
+            }
+            millis.put(VM, Math.max(0, end.processNanos - processNanos - javaNanos) / 1e6);
+            return millis;
+        }
+    }
+
+    static Snapshot start() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> nanos = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue; // ended since the ids were listed
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu >= 0) {
+                nanos.put(info.getThreadId(), cpu);
+                names.put(info.getThreadId(), info.getThreadName());
+            }
+        }
+        return new Snapshot(nanos, names, processCpuNanos());
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
