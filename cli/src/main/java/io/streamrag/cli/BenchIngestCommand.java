@@ -19,11 +19,15 @@ import java.util.concurrent.Callable;
  * then the embedded store's recall and query rate at scale.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Raw embedding throughput vs the whole ingest pipeline (broker, stream, store) on the same chunks; store recall and QPS.")
+        description = "Raw embedding throughput vs the whole ingest pipeline (broker, stream, store) on the same chunks, "
+                + "in alternating rounds; store recall and QPS.")
 final class BenchIngestCommand implements Callable<Integer> {
 
     @Option(names = "--chunks", description = "Chunks to ingest, about 100 words each (default: ${DEFAULT-VALUE}).")
     int chunks = 1500;
+
+    @Option(names = "--rounds", description = "Pipeline rounds, each between two raw rounds (default: ${DEFAULT-VALUE}).")
+    int rounds = 3;
 
     @Option(names = "--store-chunks", description = "Vectors in the store benchmark; 0 skips it (default: ${DEFAULT-VALUE}).")
     int storeChunks = 100_000;
@@ -47,11 +51,14 @@ final class BenchIngestCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>();
         try (Embedder embedder = Embedders.create(config.ingest().embedding())) {
             IngestBenchmark.Result r = new IngestBenchmark(config.ingest(), config.lucene(), embedder, Duration.ofSeconds(warmupMaxSeconds))
-                    .run(chunks, Duration.ofSeconds(timeoutSeconds));
+                    .run(chunks, rounds, Duration.ofSeconds(timeoutSeconds));
             out.put("raw_embed_chunks_per_s", round(r.rawChunksPerSecond()));
             out.put("pipeline_chunks_per_s", round(r.pipelineChunksPerSecond()));
-            out.put("ratio", Math.round(r.ratio() * 1000) / 1000.0);
-            out.put("raw_embed_runs_chunks_per_s", List.of(round(r.rawChunksPerSecondBefore()), round(r.rawChunksPerSecondAfter())));
+            out.put("ratio", round3(r.ratio()));
+            out.put("round_ratios", r.roundRatios().stream().map(BenchIngestCommand::round3).toList());
+            out.put("raw_embed_runs_chunks_per_s", r.rawRunsChunksPerSecond().stream().map(BenchIngestCommand::round).toList());
+            out.put("pipeline_runs_chunks_per_s", r.pipelineRunsChunksPerSecond().stream().map(BenchIngestCommand::round).toList());
+            out.put("pipeline_model_cpu_share", round3(r.pipelineModelCpuShare()));
             out.put("chunks", r.chunks());
             out.put("documents", r.documents());
             out.put("batch_size", r.batchSize());
@@ -91,6 +98,10 @@ final class BenchIngestCommand implements Callable<Integer> {
         Map<String, Double> out = new LinkedHashMap<>();
         millis.forEach((part, ms) -> out.put(part, Math.round(ms * 100) / 100.0));
         return out;
+    }
+
+    private static double round3(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 
     private static double round(double value) {

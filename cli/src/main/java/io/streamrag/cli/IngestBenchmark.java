@@ -17,59 +17,90 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Ingest throughput, raw model against the whole pipeline, on the same chunks in one run: documents are built from
  * the bundled samples' sentences; the stream's own chunker says which chunk texts they become; (a) those texts are
- * embedded alone with {@code Embedder.embedAll} in the configured batch size, (b) the documents go through a fresh
+ * embedded alone with {@code Embedder.embedAll} in the configured batch size, (b) the documents go through an
  * embedded broker, the ingest stream and a Lucene store, timed from the first record produced to the last outcome
- * committed. Both sides are warmed up first and use the same embedder; the raw run is repeated after the pipeline
- * and the faster of the two is compared, so load drifting during the run cannot make the pipeline look better.
+ * committed. Both sides are warmed up first and use the same embedder.
+ *
+ * <p>The two are measured in alternating rounds, raw first and last (raw, pipeline, raw, ..., pipeline, raw), and
+ * compared over their totals; during a raw round the stream is paused, and it starts once the compiler has worked
+ * through what the pipeline round queued. A shared machine's speed drifts by tens of percent within minutes (the model's own CPU
+ * time per chunk moved from 11.5 to 16.7 ms within one run); one raw run before and one after a single pipeline run
+ * let that drift decide the ratio. Interleaved rounds put both sides under the same conditions on average, and the
+ * per-round ratios show how far single rounds scatter. The CPU time of each part of the process is reported too: the
+ * model's share of the pipeline's CPU does not depend on how fast the machine happens to be.
  */
 final class IngestBenchmark {
 
-    /** Both rates in chunks per second, and what they were measured on. */
-    record Result(int documents, int chunks, int batchSize, double rawSecondsBefore, double rawSecondsAfter,
-                  double pipelineSeconds, JitWarmUp.Result warmUp, double pipelineJitShare,
+    /** Seconds of every raw and pipeline round, the chunks each round handled, and where the CPU went. */
+    record Result(int documents, int chunks, int batchSize, List<Double> rawSeconds, List<Double> pipelineSeconds,
+                  JitWarmUp.Result warmUp, double pipelineJitShare,
                   Map<String, Double> rawCpuMillis, Map<String, Double> pipelineCpuMillis) {
-        /** The faster of the two raw runs: the ratio is never flattered by a raw run that load slowed down. */
+
         double rawChunksPerSecond() {
-            return chunks / Math.min(rawSecondsBefore, rawSecondsAfter);
-        }
-
-        double rawChunksPerSecondBefore() {
-            return chunks / rawSecondsBefore;
-        }
-
-        double rawChunksPerSecondAfter() {
-            return chunks / rawSecondsAfter;
+            return (double) chunks * rawSeconds.size() / sum(rawSeconds);
         }
 
         double pipelineChunksPerSecond() {
-            return chunks / pipelineSeconds;
+            return (double) chunks * pipelineSeconds.size() / sum(pipelineSeconds);
         }
 
         double ratio() {
             return pipelineChunksPerSecond() / rawChunksPerSecond();
         }
 
-        /** CPU milliseconds per chunk by part of the process ({@link #part}), in the raw run before and in the pipeline. */
+        List<Double> rawRunsChunksPerSecond() {
+            return rawSeconds.stream().map(seconds -> chunks / seconds).toList();
+        }
+
+        List<Double> pipelineRunsChunksPerSecond() {
+            return pipelineSeconds.stream().map(seconds -> chunks / seconds).toList();
+        }
+
+        /** Each pipeline round against the mean rate of the raw rounds just before and after it. */
+        List<Double> roundRatios() {
+            List<Double> raw = rawRunsChunksPerSecond();
+            List<Double> pipeline = pipelineRunsChunksPerSecond();
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < pipeline.size(); i++) {
+                ratios.add(pipeline.get(i) / ((raw.get(i) + raw.get(i + 1)) / 2));
+            }
+            return ratios;
+        }
+
+        /** CPU milliseconds per chunk by part of the process ({@link #part}), over all raw and all pipeline rounds. */
         Map<String, Double> rawCpuMillisPerChunk() {
-            return perChunk(rawCpuMillis);
+            return perChunk(rawCpuMillis, rawSeconds.size());
         }
 
         Map<String, Double> pipelineCpuMillisPerChunk() {
-            return perChunk(pipelineCpuMillis);
+            return perChunk(pipelineCpuMillis, pipelineSeconds.size());
         }
 
-        private Map<String, Double> perChunk(Map<String, Double> millis) {
-            Map<String, Double> out = new java.util.LinkedHashMap<>();
-            millis.forEach((part, ms) -> out.put(part, ms / chunks));
+        /** The model's share of the CPU the pipeline used: what Kafka, chunking and indexing leave to the model. */
+        double pipelineModelCpuShare() {
+            double total = pipelineCpuMillis.values().stream().mapToDouble(Double::doubleValue).sum();
+            return pipelineCpuMillis.getOrDefault(MODEL, 0.0) / total;
+        }
+
+        private Map<String, Double> perChunk(Map<String, Double> millis, int rounds) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            millis.forEach((part, ms) -> out.put(part, ms / ((double) chunks * rounds)));
             return out;
         }
+
+        private static double sum(List<Double> values) {
+            return values.stream().mapToDouble(Double::doubleValue).sum();
+        }
     }
+
+    static final String MODEL = "model";
 
     /**
      * The part of the process a thread belongs to: the model's threads, the stream's threads, Lucene's background
@@ -78,7 +109,7 @@ final class IngestBenchmark {
      */
     static String part(String threadName) {
         if (threadName.startsWith("minilm-embed")) {
-            return "model";
+            return MODEL;
         }
         if (threadName.contains("StreamThread")) {
             return "stream_threads";
@@ -111,27 +142,20 @@ final class IngestBenchmark {
         this.embedder = embedder;
     }
 
-    Result run(int targetChunks, Duration timeout) throws IOException {
+    Result run(int targetChunks, int rounds, Duration timeout) throws IOException {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
+        }
         DocumentProcessor processor = new DocumentProcessor(config.settings(), embedder);
-        List<DocumentSubmitted> documents = new ArrayList<>();
         List<String> chunkTexts = new ArrayList<>();
         List<String> sentences = sampleSentences();
-        for (int i = 0; chunkTexts.size() < targetChunks; i++) {
-            DocumentSubmitted doc = document(i, sentences);
-            documents.add(doc);
-            chunkTexts.addAll(processor.prepare(null, doc).chunkTexts());
+        int documents = 0;
+        while (chunkTexts.size() < targetChunks) {
+            chunkTexts.addAll(processor.prepare(null, document(TENANT, 0, documents++, sentences)).chunkTexts());
         }
         // warm the model (ONNX session, JIT) so neither side pays for it
         embedder.embedAll(chunkTexts.subList(0, Math.min(chunkTexts.size(), 64)));
-
-        // raw before and after the pipeline: on a shared machine the load drifts, and the faster raw run is kept
-        CpuBreakdown.Snapshot rawCpu = CpuBreakdown.start();
-        double rawBefore = raw(chunkTexts);
-        Map<String, Double> rawCpuMillis = rawCpu.until(CpuBreakdown.start(), IngestBenchmark::part);
-        Pipeline pipeline = pipeline(documents, chunkTexts.size(), timeout);
-        double rawAfter = raw(chunkTexts);
-        return new Result(documents.size(), chunkTexts.size(), config.embedding().batchSize(), rawBefore, rawAfter,
-                pipeline.seconds(), pipeline.warmUp(), pipeline.jitShare(), rawCpuMillis, pipeline.cpuMillis());
+        return measure(documents, chunkTexts, rounds, sentences, timeout);
     }
 
     /** Seconds the model alone takes for the chunk texts, in the configured batch size. */
@@ -145,10 +169,8 @@ final class IngestBenchmark {
         return rawSeconds;
     }
 
-    private record Pipeline(double seconds, JitWarmUp.Result warmUp, double jitShare, Map<String, Double> cpuMillis) {
-    }
-
-    private Pipeline pipeline(List<DocumentSubmitted> documents, int expectedChunks, Duration timeout) throws IOException {
+    private Result measure(int documents, List<String> chunkTexts, int rounds, List<String> sentences, Duration timeout)
+            throws IOException {
         Path work = Files.createTempDirectory("streamrag-bench-ingest-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             IngestConfig streamConfig = withBroker(broker.bootstrapServers(), work.resolve("streams"));
@@ -159,48 +181,66 @@ final class IngestBenchmark {
                 if (!app.awaitRunning(Duration.ofSeconds(60))) {
                     throw new IllegalStateException("the ingest stream did not start within 60 s");
                 }
-                JitWarmUp.Result warmUp = JitWarmUp.untilSettled(
-                        round -> warmUp(submitter, round, documents.size(), timeout), warmUpMax);
+                JitWarmUp.Result warmUp = JitWarmUp.untilSettled(round -> {
+                    List<DocumentSubmitted> warmUpDocs = new ArrayList<>();
+                    for (int i = 0; i < documents; i++) {
+                        warmUpDocs.add(document(WARM_UP_TENANT, round, i, sentences));
+                    }
+                    ingest(submitter, warmUpDocs, timeout);
+                }, warmUpMax);
+
+                List<Double> rawSeconds = new ArrayList<>();
+                List<Double> pipelineSeconds = new ArrayList<>();
+                Map<String, Double> rawCpu = new LinkedHashMap<>();
+                Map<String, Double> pipelineCpu = new LinkedHashMap<>();
                 JitWarmUp.Meter jit = JitWarmUp.Meter.start();
-                CpuBreakdown.Snapshot cpu = CpuBreakdown.start();
-                long start = System.nanoTime();
-                List<DocumentSubmitter.Outcome> outcomes = submitter.await(submitter.sendAll(documents), timeout);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                Map<String, Double> cpuMillis = cpu.until(CpuBreakdown.start(), IngestBenchmark::part);
-                double jitShare = jit.share();
-                List<DocumentSubmitter.Outcome> failed = outcomes.stream().filter(o -> !o.status().equals("INDEXED")).toList();
-                if (!failed.isEmpty()) {
-                    throw new IllegalStateException(failed.size() + " documents were not indexed, first: "
-                            + failed.getFirst().submission().key() + " " + failed.getFirst().status() + " " + failed.getFirst().reason());
+                double jitSeconds = 0;
+                for (int round = 0; ; round++) {
+                    // The model alone: the stream paused, and the compiler done with what the last round queued,
+                    // so the raw round does not carry the pipeline's leftovers.
+                    app.streams().pause();
+                    JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
+                    CpuBreakdown.Snapshot cpu = CpuBreakdown.start();
+                    rawSeconds.add(raw(chunkTexts));
+                    cpu.until(CpuBreakdown.start(), IngestBenchmark::part).forEach((part, ms) -> rawCpu.merge(part, ms, Double::sum));
+                    app.streams().resume();
+                    if (round == rounds) {
+                        break;
+                    }
+                    List<DocumentSubmitted> docs = new ArrayList<>();
+                    for (int i = 0; i < documents; i++) {
+                        docs.add(document(TENANT, round, i, sentences));
+                    }
+                    JitWarmUp.Meter roundJit = JitWarmUp.Meter.start();
+                    cpu = CpuBreakdown.start();
+                    long start = System.nanoTime();
+                    int chunks = ingest(submitter, docs, timeout);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    cpu.until(CpuBreakdown.start(), IngestBenchmark::part).forEach((part, ms) -> pipelineCpu.merge(part, ms, Double::sum));
+                    jitSeconds += roundJit.share() * seconds;
+                    pipelineSeconds.add(seconds);
+                    if (chunks != chunkTexts.size() || store.count(TENANT) != (long) chunkTexts.size() * (round + 1)) {
+                        throw new IllegalStateException("round " + round + " indexed " + chunks + " chunks (" + store.count(TENANT)
+                                + " in the store so far), the chunker made " + chunkTexts.size() + " a round");
+                    }
                 }
-                int chunks = outcomes.stream().mapToInt(DocumentSubmitter.Outcome::chunks).sum();
-                if (chunks != expectedChunks || store.count(TENANT) != expectedChunks) {
-                    throw new IllegalStateException("the pipeline indexed " + chunks + " chunks (" + store.count(TENANT)
-                            + " in the store), the chunker made " + expectedChunks);
-                }
-                return new Pipeline(seconds, warmUp, jitShare, cpuMillis);
+                double pipelineJitShare = jitSeconds / pipelineSeconds.stream().mapToDouble(Double::doubleValue).sum();
+                return new Result(documents, chunkTexts.size(), config.embedding().batchSize(), rawSeconds, pipelineSeconds,
+                        warmUp, pipelineJitShare, rawCpu, pipelineCpu);
             }
         } finally {
             TempFiles.deleteRecursively(work);
         }
     }
 
-    /**
-     * One round of the pipeline's counterpart of the model warm-up before the raw run: as many documents as the
-     * measured run, of another tenant, go through first, so one-time costs (the Korean analyser's dictionaries, JIT
-     * compilation of the paths this load takes, the first transactions of each stream thread) are not timed.
-     */
-    private static void warmUp(DocumentSubmitter submitter, int round, int documents, Duration timeout) {
-        List<String> sentences = sampleSentences();
-        List<DocumentSubmitted> warmUp = new ArrayList<>();
-        for (int i = 0; i < documents; i++) {
-            warmUp.add(document(WARM_UP_TENANT, round * documents + i, sentences));
-        }
-        List<DocumentSubmitter.Outcome> outcomes = submitter.await(submitter.sendAll(warmUp), timeout);
+    /** Submits the documents and waits until each is indexed; the chunks they became. */
+    private static int ingest(DocumentSubmitter submitter, List<DocumentSubmitted> docs, Duration timeout) {
+        List<DocumentSubmitter.Outcome> outcomes = submitter.await(submitter.sendAll(docs), timeout);
         outcomes.stream().filter(o -> !o.status().equals("INDEXED")).findFirst().ifPresent(o -> {
-            throw new IllegalStateException("the warm-up document " + o.submission().docId() + " was not indexed: "
+            throw new IllegalStateException("document " + o.submission().docId() + " was not indexed: "
                     + o.status() + " " + o.reason());
         });
+        return outcomes.stream().mapToInt(DocumentSubmitter.Outcome::chunks).sum();
     }
 
     private IngestConfig withBroker(String bootstrapServers, Path stateDir) {
@@ -210,12 +250,11 @@ final class IngestBenchmark {
                 config.commitIntervalMs(), config.streamThreads(), false, config.topics(), config.embedding(), config.httpPort(), kafka);
     }
 
-    /** Document {@code i}: consecutive sample sentences from a rotating start, so documents differ but read naturally. */
-    static DocumentSubmitted document(int i, List<String> sentences) {
-        return document(TENANT, i, sentences);
-    }
-
-    private static DocumentSubmitted document(String tenant, int i, List<String> sentences) {
+    /**
+     * Document {@code i} of a round: consecutive sample sentences from a rotating start, so documents differ but read
+     * naturally; every round has the same texts under its own ids.
+     */
+    static DocumentSubmitted document(String tenant, int round, int i, List<String> sentences) {
         StringBuilder text = new StringBuilder();
         int words = 0;
         for (int s = (i * 7) % sentences.size(); words < WORDS_PER_DOCUMENT; s = (s + 1) % sentences.size()) {
@@ -223,8 +262,8 @@ final class IngestBenchmark {
             text.append(sentence).append(' ');
             words += sentence.split("\\s+").length;
         }
-        return SourceDocuments.document(tenant, "bench-" + i, 1, "bench-" + i + ".txt",
-                text.toString().strip().getBytes(StandardCharsets.UTF_8), List.of());
+        String id = "bench-" + round + "-" + i;
+        return SourceDocuments.document(tenant, id, 1, id + ".txt", text.toString().strip().getBytes(StandardCharsets.UTF_8), List.of());
     }
 
     /** Every sentence of the bundled samples (English and Korean), markup removed by the stream's extractor. */

@@ -40,6 +40,11 @@ final class JitWarmUp {
         }
     }
 
+    /** Waits while the compiler is busy (more than a tenth of a core over a quarter second), at most {@code max}. */
+    static void idleWhileCompiling(Duration max) {
+        idleWhileCompiling(System.nanoTime() + max.toNanos());
+    }
+
     /** Waits while the compiler is busy (more than a tenth of a core over a quarter second), at most until {@code end}. */
     private static void idleWhileCompiling(long end) {
         try {
