@@ -193,7 +193,6 @@ final class IngestBenchmark {
                 List<Double> pipelineSeconds = new ArrayList<>();
                 Map<String, Double> rawCpu = new LinkedHashMap<>();
                 Map<String, Double> pipelineCpu = new LinkedHashMap<>();
-                JitWarmUp.Meter jit = JitWarmUp.Meter.start();
                 double jitSeconds = 0;
                 for (int round = 0; ; round++) {
                     // The model alone: the stream paused, and the compiler done with what the last round queued,
