@@ -181,13 +181,8 @@ final class IngestBenchmark {
                 if (!app.awaitRunning(Duration.ofSeconds(60))) {
                     throw new IllegalStateException("the ingest stream did not start within 60 s");
                 }
-                JitWarmUp.Result warmUp = JitWarmUp.untilSettled(round -> {
-                    List<DocumentSubmitted> warmUpDocs = new ArrayList<>();
-                    for (int i = 0; i < documents; i++) {
-                        warmUpDocs.add(document(WARM_UP_TENANT, round, i, sentences));
-                    }
-                    ingest(submitter, warmUpDocs, timeout);
-                }, warmUpMax);
+                JitWarmUp.Result warmUp = JitWarmUp.untilSettled(
+                        round -> ingest(submitter, documents(WARM_UP_TENANT, round, documents, sentences), timeout), warmUpMax);
 
                 List<Double> rawSeconds = new ArrayList<>();
                 List<Double> pipelineSeconds = new ArrayList<>();
@@ -201,21 +196,18 @@ final class IngestBenchmark {
                     JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
                     CpuBreakdown.Snapshot cpu = CpuBreakdown.start();
                     rawSeconds.add(raw(chunkTexts));
-                    cpu.until(CpuBreakdown.start(), IngestBenchmark::part).forEach((part, ms) -> rawCpu.merge(part, ms, Double::sum));
+                    addCpuSince(cpu, rawCpu);
                     app.streams().resume();
                     if (round == rounds) {
                         break;
                     }
-                    List<DocumentSubmitted> docs = new ArrayList<>();
-                    for (int i = 0; i < documents; i++) {
-                        docs.add(document(TENANT, round, i, sentences));
-                    }
+                    List<DocumentSubmitted> docs = documents(TENANT, round, documents, sentences);
                     JitWarmUp.Meter roundJit = JitWarmUp.Meter.start();
                     cpu = CpuBreakdown.start();
                     long start = System.nanoTime();
                     int chunks = ingest(submitter, docs, timeout);
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    cpu.until(CpuBreakdown.start(), IngestBenchmark::part).forEach((part, ms) -> pipelineCpu.merge(part, ms, Double::sum));
+                    addCpuSince(cpu, pipelineCpu);
                     jitSeconds += roundJit.share() * seconds;
                     pipelineSeconds.add(seconds);
                     if (chunks != chunkTexts.size() || store.count(TENANT) != (long) chunkTexts.size() * (round + 1)) {
@@ -230,6 +222,11 @@ final class IngestBenchmark {
         } finally {
             TempFiles.deleteRecursively(work);
         }
+    }
+
+    /** Adds the CPU each part of the process spent since {@code since} to {@code totals}. */
+    private static void addCpuSince(CpuBreakdown.Snapshot since, Map<String, Double> totals) {
+        since.until(CpuBreakdown.start(), IngestBenchmark::part).forEach((part, ms) -> totals.merge(part, ms, Double::sum));
     }
 
     /** Submits the documents and waits until each is indexed; the chunks they became. */
@@ -249,11 +246,20 @@ final class IngestBenchmark {
                 config.commitIntervalMs(), config.streamThreads(), false, config.topics(), config.embedding(), config.httpPort(), kafka);
     }
 
+    /** The first {@code count} documents of a round. */
+    private static List<DocumentSubmitted> documents(String tenant, int round, int count, List<String> sentences) {
+        List<DocumentSubmitted> docs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            docs.add(document(tenant, round, i, sentences));
+        }
+        return docs;
+    }
+
     /**
      * Document {@code i} of a round: consecutive sample sentences from a rotating start, so documents differ but read
      * naturally; every round has the same texts under its own ids.
      */
-    static DocumentSubmitted document(String tenant, int round, int i, List<String> sentences) {
+    private static DocumentSubmitted document(String tenant, int round, int i, List<String> sentences) {
         StringBuilder text = new StringBuilder();
         int words = 0;
         for (int s = (i * 7) % sentences.size(); words < WORDS_PER_DOCUMENT; s = (s + 1) % sentences.size()) {
