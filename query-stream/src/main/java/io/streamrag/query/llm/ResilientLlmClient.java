@@ -8,8 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +59,7 @@ public final class ResilientLlmClient implements LlmClient {
     private final Policy policy;
     private final Clock clock;
     private final RandomGenerator random;
-    private final ScheduledExecutorService scheduler;
+    private final ScheduledThreadPoolExecutor scheduler;
     private final Delayer delayer;
     private final CircuitBreaker breaker;
 
@@ -79,8 +78,11 @@ public final class ResilientLlmClient implements LlmClient {
         this.policy = policy;
         this.clock = clock;
         this.random = random;
-        // One daemon thread that only fires timers; the work it starts is asynchronous.
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("llm-timers").factory());
+        // One daemon thread that only fires timers; the work it starts is asynchronous. A deadline watchdog is
+        // cancelled when its call completes, almost always long before the deadline: removed at once, it does not
+        // keep the finished call's response reachable (and copied by every young collection) until the deadline.
+        this.scheduler = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("llm-timers").factory());
+        scheduler.setRemoveOnCancelPolicy(true);
         this.delayer = delayer != null ? delayer : (ms, action) -> scheduler.schedule(action, ms, TimeUnit.MILLISECONDS);
         this.breaker = new CircuitBreaker(policy.circuitFailureThreshold(), policy.circuitOpen().toMillis(), clock);
     }
@@ -113,6 +115,11 @@ public final class ResilientLlmClient implements LlmClient {
         int contextTokens = request.contextPassages().stream().mapToInt(Tokens::estimate).sum();
         return Tokens.estimate(request.question()) <= policy.simpleQuestionTokens()
                 && contextTokens <= policy.simpleContextTokens();
+    }
+
+    /** Timers still waiting: deadline watchdogs of calls in flight and retries to come. */
+    int pendingTimers() {
+        return scheduler.getQueue().size();
     }
 
     public CircuitBreaker.State circuitState() {

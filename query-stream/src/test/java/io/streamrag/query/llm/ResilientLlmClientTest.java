@@ -174,6 +174,21 @@ class ResilientLlmClientTest {
     }
 
     @Test
+    void shouldDropDeadlineWatchdogs_whenCallsCompleteLongBeforeTheirDeadlines() throws Exception {
+        // given
+        ResilientLlmClient resilient = client(3);
+
+        // when
+        for (int i = 0; i < 20; i++) {
+            resilient.complete(LlmRequests.refundQuestion(Duration.ofMinutes(10))).get(10, TimeUnit.SECONDS);
+        }
+
+        // then: no timer (and no finished response it would keep reachable) waits out the ten minutes
+        assertThat(stub.calls()).isEqualTo(20);
+        assertThat(resilient.pendingTimers()).isZero();
+    }
+
+    @Test
     void shouldCancelAttemptAtDeadline_whenServerIsSlowerThanDeadline() {
         // given
         stub.latency(Duration.ofSeconds(20));
