@@ -31,6 +31,23 @@ class QueryConfigTest {
     }
 
     @Test
+    void shouldRetryARefusedTransactionalCommitAfterMilliseconds_unlessTheUserChoseOtherwise() {
+        // given: CONCURRENT_TRANSACTIONS on a commit is retried after retry.backoff.ms with the stream thread waiting
+        QueryConfig defaults = load(Map.of());
+        QueryConfig chosen = load(Map.of("kafka.producer.retry.backoff.ms", "50"));
+        QueryConfig atLeastOnce = load(Map.of("query.processing.guarantee", "at_least_once"));
+
+        // when
+        java.util.Properties props = QueryApp.properties(defaults);
+
+        // then
+        assertThat(props.get("producer.retry.backoff.ms")).isEqualTo(5);
+        assertThat(props.get("producer.linger.ms")).isEqualTo(10L);
+        assertThat(QueryApp.properties(chosen).get("producer.retry.backoff.ms")).isEqualTo("50");
+        assertThat(QueryApp.properties(atLeastOnce).get("producer.retry.backoff.ms")).isNull();
+    }
+
+    @Test
     void shouldUseTheDocumentedDefaults_andTheOfflineAnswererWithoutAKey() {
         // when
         QueryConfig config = load(Map.of());
