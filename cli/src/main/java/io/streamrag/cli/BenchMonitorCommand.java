@@ -123,8 +123,7 @@ final class BenchMonitorCommand implements Callable<Integer> {
                 double cpuMicrosPerEvent = (CpuBreakdown.processCpuNanos() - cpuStarted) / 1e3 / events;
                 log("consumed %,d events: %.0f events/s, %.1f us process CPU per event", events, eventsPerSecond, cpuMicrosPerEvent);
                 // CPU per kind of thread (digits in names folded), to see where the process CPU goes
-                Map<String, Double> threadCpu = threadCpuStarted.until(CpuBreakdown.start(),
-                        name -> name.replaceAll("[0-9a-f]{4,}(-[0-9a-f]+)*|\\d+", "#"));
+                Map<String, Double> threadCpu = threadCpuStarted.until(CpuBreakdown.start(), CpuBreakdown::threadKind);
                 threadCpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
                         .forEach(e -> log("  %6.2f us/event  %s", e.getValue() * 1e3 / events, e.getKey()));
 

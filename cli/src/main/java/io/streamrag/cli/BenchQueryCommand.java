@@ -131,9 +131,11 @@ final class BenchQueryCommand implements Callable<Integer> {
             Run run = new Run(broker, stub, work, "async", QuerySettings.LlmMode.ASYNC);
             double throughput;
             double requestCpuMs;
+            double requestAllocatedKb;
             int warmed = 0;
             double warmupSeconds;
             double backlogJitShare;
+            double steadyJitShare;
             double p50;
             double p99;
             try (run) {
@@ -151,32 +153,29 @@ final class BenchQueryCommand implements Callable<Integer> {
                 warmupSeconds = warm.seconds();
                 run.newPhase();
                 long cpuBacklog = CpuBreakdown.processCpuNanos();
+                long allocatedBacklog = allocatedBytes();
                 JitWarmUp.Meter jit = JitWarmUp.Meter.start();
                 run.produce(backlog, null);
                 run.awaitAnswers(warmed + backlog.size(), Duration.ofSeconds(60 + requests));
                 throughput = run.rate();
                 requestCpuMs = (CpuBreakdown.processCpuNanos() - cpuBacklog) / 1e6 / backlog.size();
+                requestAllocatedKb = (allocatedBytes() - allocatedBacklog) / 1024.0 / backlog.size();
                 backlogJitShare = jit.share();
 
                 double steadyRate = ideal / 2;
                 steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
+                // A first round at the steady rate compiles what the backlog does not exercise (one question per model
+                // call, polls that find one record), so the measured round sees a long-running process.
+                run.newPhase();
+                steadyRound(run, questions("steady-warm-up", steadyCount), steadyRate);
                 List<String> steady = questions("steady", steadyCount);
                 run.newPhase();
-                Map<String, Long> sentAt = new ConcurrentHashMap<>();
-                // Answers are read while requests are still being sent, so each arrival time is its own.
-                int expected = warmed + backlog.size() + steady.size();
-                java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(
-                        () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
-                long start = System.nanoTime();
-                for (int i = 0; i < steady.size(); i++) {
-                    long due = start + (long) (i * 1e9 / steadyRate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                    run.produce(List.of(steady.get(i)), sentAt);
-                }
-                reader.join();
+                Map<String, long[]> gcBefore = collections();
+                CpuBreakdown.Snapshot threadCpuBefore = verbose ? CpuBreakdown.start() : null;
+                JitWarmUp.Meter steadyJit = JitWarmUp.Meter.start();
+                Map<String, Long> sentAt = steadyRound(run, steady, steadyRate);
+                steadyJitShare = steadyJit.share();
+                Map<String, long[]> gcAfter = collections();
                 double[] overhead = sentAt.entrySet().stream()
                         .filter(e -> run.answeredAt.containsKey(e.getKey()))
                         .mapToDouble(e -> (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6 - llmLatencyMs)
@@ -196,6 +195,16 @@ final class BenchQueryCommand implements Callable<Integer> {
                                     - run.stages.get(e.getKey()).getOrDefault("delivery", 0L))
                             .sorted().toArray();
                     System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", "intake", percentile(intake, 0.5), percentile(intake, 0.99));
+                    printTail(sentAt, run);
+                    // CPU per kind of thread (digits in names folded) over the steady phase, per request
+                    int sent = steady.size();
+                    threadCpuBefore.until(CpuBreakdown.start(), CpuBreakdown::threadKind)
+                            .entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(14)
+                            .forEach(e -> System.err.printf("steady cpu %6.3f ms/request  %s%n", e.getValue() / sent, e.getKey()));
+                    gcAfter.forEach((name, after) -> {
+                        long[] before = gcBefore.getOrDefault(name, new long[2]);
+                        System.err.printf("steady gc %s: %d collections, %d ms%n", name, after[0] - before[0], after[1] - before[1]);
+                    });
                 }
             }
 
@@ -221,6 +230,8 @@ final class BenchQueryCommand implements Callable<Integer> {
             // less sensitive to other load on the machine than the rates
             out.put("cpu_ms_per_request", round(requestCpuMs));
             out.put("embed_cpu_ms_per_question", round(embedCpuMs));
+            // heap allocated per request over the backlog (all threads): what drives the garbage collector's pauses
+            out.put("allocated_kb_per_request", Math.round(requestAllocatedKb));
             out.put("embedding_model", embedder.modelName());
             out.put("in_flight", inFlight);
             out.put("llm_latency_ms", llmLatencyMs);
@@ -229,6 +240,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("warmup_s", round(warmupSeconds));
             // the share of the cores the JIT compiler took while the backlog was measured
             out.put("backlog_jit_share", round(backlogJitShare));
+            out.put("steady_jit_share", round(steadyJitShare));
             out.put("steady_requests", steadyCount);
             out.put("naive_requests", naiveCount);
             out.put("cores", Runtime.getRuntime().availableProcessors());
@@ -377,6 +389,73 @@ final class BenchQueryCommand implements Callable<Integer> {
             producer.close();
             consumer.close();
         }
+    }
+
+    /**
+     * Sends {@code questions} open-loop at {@code rate} per second while reading the answers (so each arrival time is
+     * its own) until all are answered; returns when each was sent (nanoTime).
+     */
+    private Map<String, Long> steadyRound(Run run, List<String> questions, double rate) throws InterruptedException {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        int expected = run.answered + questions.size();
+        java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(
+                () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
+        long start = System.nanoTime();
+        for (int i = 0; i < questions.size(); i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            run.produce(List.of(questions.get(i)), sentAt);
+        }
+        reader.join();
+        return sentAt;
+    }
+
+    /**
+     * The slowest 1% of the steady phase, stage by stage (means): where the tail's time went. {@code llm} is
+     * beyond the stub's configured latency; {@code other} is what no stage accounts for.
+     */
+    private void printTail(Map<String, Long> sentAt, Run run) {
+        List<Map.Entry<String, Double>> slowest = sentAt.entrySet().stream()
+                .filter(e -> run.stages.containsKey(e.getKey()))
+                .map(e -> Map.entry(e.getKey(), (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6 - llmLatencyMs))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .toList();
+        int n = Math.max(1, slowest.size() / 100);
+        slowest = slowest.subList(0, n);
+        Map<String, Double> sums = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Double> request : slowest) {
+            Map<String, Long> stage = run.stages.get(request.getKey());
+            double intake = request.getValue() + llmLatencyMs - stage.getOrDefault("total", 0L) - stage.getOrDefault("delivery", 0L);
+            double accounted = 0;
+            for (String name : List.of("embed", "retrieve", "queue", "llm", "checks", "delivery")) {
+                double value = stage.getOrDefault(name, 0L) - (name.equals("llm") ? llmLatencyMs : 0);
+                sums.merge(name, value, Double::sum);
+                accounted += value;
+            }
+            sums.merge("intake", intake, Double::sum);
+            sums.merge("other", request.getValue() - accounted - intake, Double::sum);
+            sums.merge("overhead", request.getValue(), Double::sum);
+        }
+        StringBuilder line = new StringBuilder("steady slowest 1% (" + n + ") means:");
+        sums.forEach((name, sum) -> line.append(String.format(" %s %.0f", name, sum / n)));
+        System.err.println(line.append(" ms"));
+    }
+
+    /** Collection count and accumulated time (ms) of each garbage collector. */
+    private static Map<String, long[]> collections() {
+        Map<String, long[]> counts = new java.util.TreeMap<>();
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            counts.put(gc.getName(), new long[]{gc.getCollectionCount(), gc.getCollectionTime()});
+        }
+        return counts;
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getTotalThreadAllocatedBytes();
     }
 
     private static List<String> questions(String phase, int n) {

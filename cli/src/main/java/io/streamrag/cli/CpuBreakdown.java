@@ -38,6 +38,13 @@ final class CpuBreakdown {
         }
     }
 
+    /** Groups threads by kind: the name with its numbers and ids folded to {@code #} (e.g. {@code kafka-producer-network-thread #}). */
+    static String threadKind(String threadName) {
+        return THREAD_NUMBERS.matcher(threadName).replaceAll("#");
+    }
+
+    private static final java.util.regex.Pattern THREAD_NUMBERS = java.util.regex.Pattern.compile("[0-9a-f]{4,}(-[0-9a-f]+)*|\\d+");
+
     static Snapshot start() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> nanos = new HashMap<>();

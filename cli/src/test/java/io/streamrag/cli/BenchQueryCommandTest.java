@@ -1,0 +1,41 @@
+package io.streamrag.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** A small real run of {@code bench query}: broker, stream, model, store and the Mistral stub; the figures' shape is checked. */
+class BenchQueryCommandTest {
+
+    @Test
+    void shouldAnswerEveryPhase_andReportThroughputOverheadAndCosts() throws Exception {
+        // when: a short run against a fast stub
+        JsonNode out = EvalGuardCommandTest.run(new BenchQueryCommand(), "--llm-latency-ms", "50", "--requests", "40",
+                "--warmup", "40", "--warmup-max-seconds", "1", "--steady-seconds", "1", "--in-flight", "16", "--json");
+
+        // then: the ideal is the in-flight limit over the latency (the model is faster here), and the ratio is taken against it
+        assertThat(out.get("ideal_rps").asDouble()).isEqualTo(Math.min(16 / 0.05, out.get("embed_rps").asDouble()), within(0.01));
+        assertThat(out.get("throughput_rps").asDouble()).isPositive();
+        assertThat(out.get("ratio").asDouble()).isCloseTo(
+                out.get("throughput_rps").asDouble() / out.get("ideal_rps").asDouble(), within(0.01));
+        // overhead excludes the stub's latency; a request cannot be answered before the stub answers it
+        assertThat(out.get("overhead_p50_ms").asDouble()).isNotNegative();
+        assertThat(out.get("overhead_p99_ms").asDouble()).isGreaterThanOrEqualTo(out.get("overhead_p50_ms").asDouble());
+        assertThat(out.get("naive_sync_rps").asDouble()).isPositive();
+        assertThat(out.get("cpu_ms_per_request").asDouble()).isPositive();
+        assertThat(out.get("allocated_kb_per_request").asLong()).isPositive();
+        assertThat(out.get("steady_jit_share").asDouble()).isNotNegative();
+    }
+
+    @Test
+    void shouldGroupThreadsByKind_whenNamesDifferOnlyInNumbersAndIds() {
+        assertThat(CpuBreakdown.threadKind("data-plane-kafka-request-handler-0"))
+                .isEqualTo(CpuBreakdown.threadKind("data-plane-kafka-request-handler-7"))
+                .isEqualTo("data-plane-kafka-request-handler-#");
+        assertThat(CpuBreakdown.threadKind("bench-async-5f1c2a9e-0b7d-4c1e-9a3f-1d2e3f4a5b6c-StreamThread-1"))
+                .isEqualTo("bench-async-#-StreamThread-#");
+        assertThat(CpuBreakdown.threadKind("query-embed-batcher")).isEqualTo("query-embed-batcher");
+    }
+}
