@@ -13,7 +13,6 @@ import io.streamrag.platform.vector.StoredChunk;
 import io.streamrag.query.QueryApp;
 import io.streamrag.query.QueryConfig;
 import io.streamrag.query.QuerySettings;
-import io.streamrag.query.llm.stub.MistralWireStub;
 import io.streamrag.schemas.AvroSerde;
 import io.streamrag.schemas.Events;
 import io.streamrag.vectorstore.lucene.LuceneVectorStore;
@@ -75,6 +74,11 @@ final class BenchQueryCommand implements Callable<Integer> {
                     + "--no-checks measures the stage without them.")
     boolean checks;
 
+    @Option(names = "--stub-process", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the Mistral stub in a JVM of its own, apart from the measured process as a remote LLM is "
+                    + "(default: ${DEFAULT-VALUE}); --no-stub-process runs it inside the measured process.")
+    boolean stubProcess;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A query stream configuration key for the measured "
             + "stream (repeatable), e.g. --set query.commit.interval.ms=10.")
     Map<String, String> overrides = new HashMap<>();
@@ -109,7 +113,8 @@ final class BenchQueryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("streamrag-bench-query");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
-             MistralWireStub stub = MistralWireStub.start("bench-key", Duration.ofMillis(llmLatencyMs));
+             StubLlm stub = stubProcess ? StubLlm.childProcess("bench-key", Duration.ofMillis(llmLatencyMs))
+                     : StubLlm.inProcess("bench-key", Duration.ofMillis(llmLatencyMs));
              Embedder embedder = Embedders.miniLm(EmbeddedConfig.load(Map.of()).ingest().embedding().miniLmPrecision(),
                      BATCH, Runtime.getRuntime().availableProcessors());
              LuceneVectorStore store = LuceneVectorStore.open(work.resolve("index"))) {
@@ -226,7 +231,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("overhead_p99_ms", round(p99));
             out.put("naive_sync_rps", round(naive));
             out.put("embed_rps", round(embedRps));
-            // CPU time of the whole process (stream, broker, stub) per request, against the model's own per question:
+            // CPU time of the whole process (stream, broker, and the stub with --no-stub-process) per request, against the model's own per question:
             // less sensitive to other load on the machine than the rates
             out.put("cpu_ms_per_request", round(requestCpuMs));
             out.put("embed_cpu_ms_per_question", round(embedCpuMs));
@@ -245,6 +250,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("naive_requests", naiveCount);
             out.put("cores", Runtime.getRuntime().availableProcessors());
             out.put("checks", checks);
+            out.put("stub_process", stubProcess);
             if (json) {
                 System.out.println(EvalReport.print(out));
             } else {
@@ -270,7 +276,7 @@ final class BenchQueryCommand implements Callable<Integer> {
         QueryApp app;
         int answered;
 
-        Run(EmbeddedKafkaBroker broker, MistralWireStub stub, Path work, String name, QuerySettings.LlmMode mode) {
+        Run(EmbeddedKafkaBroker broker, StubLlm stub, Path work, String name, QuerySettings.LlmMode mode) {
             Map<String, String> values = new HashMap<>();
             values.put("kafka.bootstrap.servers", broker.bootstrapServers());
             values.put("query.application.id", "bench-" + name);

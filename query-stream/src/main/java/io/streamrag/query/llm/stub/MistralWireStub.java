@@ -130,6 +130,34 @@ public final class MistralWireStub implements AutoCloseable {
         }
     }
 
+    /** The environment variable a stub run as its own process ({@link #main}) takes its accepted API key from. */
+    public static final String API_KEY_ENV = "MISTRAL_STUB_API_KEY";
+
+    /**
+     * A stub as its own process, the way a remote LLM runs apart from the stream: {@code --latency-ms N} (default
+     * 1000), the accepted key from {@value #API_KEY_ENV}. Prints {@code port=N} once it listens and serves until its
+     * standard input closes (so it ends with the process that started it).
+     */
+    public static void main(String[] args) throws IOException {
+        long latencyMs = 1000;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--latency-ms") && i + 1 < args.length) {
+                latencyMs = Long.parseLong(args[++i]);
+            } else {
+                throw new IllegalArgumentException("usage: MistralWireStub [--latency-ms N], key in " + API_KEY_ENV + "; not: " + args[i]);
+            }
+        }
+        String key = System.getenv(API_KEY_ENV);
+        if (key == null || key.isBlank()) {
+            throw new IllegalArgumentException(API_KEY_ENV + " is not set");
+        }
+        try (MistralWireStub stub = start(key, Duration.ofMillis(latencyMs))) {
+            System.out.println("port=" + stub.server.getAddress().getPort());
+            System.out.flush();
+            System.in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
     /** The base URL to give a Mistral client: {@code http://127.0.0.1:PORT/v1}. */
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
