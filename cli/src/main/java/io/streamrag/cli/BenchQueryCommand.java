@@ -231,8 +231,8 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("overhead_p99_ms", round(p99));
             out.put("naive_sync_rps", round(naive));
             out.put("embed_rps", round(embedRps));
-            // CPU time of the whole process (stream, broker, and the stub with --no-stub-process) per request, against the model's own per question:
-            // less sensitive to other load on the machine than the rates
+            // CPU time of the whole process (stream, broker, and the stub with --no-stub-process) per request, against
+            // the model's own per question: less sensitive to other load on the machine than the rates
             out.put("cpu_ms_per_request", round(requestCpuMs));
             out.put("embed_cpu_ms_per_question", round(embedCpuMs));
             // heap allocated per request over the backlog (all threads): what drives the garbage collector's pauses
