@@ -62,6 +62,9 @@ record StubLlm(URI baseUrl, String apiKey, AutoCloseable owner) implements AutoC
             });
         } catch (Exception e) {
             process.destroyForcibly();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw e instanceof IllegalStateException ise ? ise
                     : new IllegalStateException("the Mistral stub process did not start: " + e, e);
         }
