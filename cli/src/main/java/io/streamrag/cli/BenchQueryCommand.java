@@ -183,7 +183,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 Map<String, long[]> gcAfter = collections();
                 double[] overhead = sentAt.entrySet().stream()
                         .filter(e -> run.answeredAt.containsKey(e.getKey()))
-                        .mapToDouble(e -> (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6 - llmLatencyMs)
+                        .mapToDouble(e -> run.overheadMs(e.getKey(), e.getValue()))
                         .sorted().toArray();
                 p50 = percentile(overhead, 0.50);
                 p99 = percentile(overhead, 0.99);
@@ -195,9 +195,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                     }
                     // what is left: from the bench's send to the stream thread's first look at the request
                     double[] intake = sentAt.entrySet().stream().filter(e -> run.stages.containsKey(e.getKey()))
-                            .mapToDouble(e -> (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6
-                                    - run.stages.get(e.getKey()).getOrDefault("total", 0L)
-                                    - run.stages.get(e.getKey()).getOrDefault("delivery", 0L))
+                            .mapToDouble(e -> run.intakeMs(e.getKey(), e.getValue()))
                             .sorted().toArray();
                     System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", "intake", percentile(intake, 0.5), percentile(intake, 0.99));
                     printTail(sentAt, run);
@@ -365,6 +363,17 @@ final class BenchQueryCommand implements Callable<Integer> {
             }
         }
 
+        /** End-to-end latency of an answered request sent at {@code sentNanos}, minus the stub's configured latency. */
+        double overheadMs(String id, long sentNanos) {
+            return (answeredAt.get(id) - sentNanos) / 1e6 - llmLatencyMs;
+        }
+
+        /** From the send to the stream thread's first look at the request: what its stages and delivery leave (--verbose). */
+        double intakeMs(String id, long sentNanos) {
+            Map<String, Long> stage = stages.get(id);
+            return (answeredAt.get(id) - sentNanos) / 1e6 - stage.getOrDefault("total", 0L) - stage.getOrDefault("delivery", 0L);
+        }
+
         /** Starts a new phase: its rate and arrivals are counted from here ({@link #answered} keeps the total). */
         void newPhase() {
             times.clear();
@@ -426,7 +435,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     private void printTail(Map<String, Long> sentAt, Run run) {
         List<Map.Entry<String, Double>> slowest = sentAt.entrySet().stream()
                 .filter(e -> run.stages.containsKey(e.getKey()))
-                .map(e -> Map.entry(e.getKey(), (run.answeredAt.get(e.getKey()) - e.getValue()) / 1e6 - llmLatencyMs))
+                .map(e -> Map.entry(e.getKey(), run.overheadMs(e.getKey(), e.getValue())))
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .toList();
         int n = Math.max(1, slowest.size() / 100);
@@ -434,7 +443,7 @@ final class BenchQueryCommand implements Callable<Integer> {
         Map<String, Double> sums = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, Double> request : slowest) {
             Map<String, Long> stage = run.stages.get(request.getKey());
-            double intake = request.getValue() + llmLatencyMs - stage.getOrDefault("total", 0L) - stage.getOrDefault("delivery", 0L);
+            double intake = run.intakeMs(request.getKey(), sentAt.get(request.getKey()));
             double accounted = 0;
             for (String name : List.of("embed", "retrieve", "queue", "llm", "checks", "delivery")) {
                 double value = stage.getOrDefault(name, 0L) - (name.equals("llm") ? llmLatencyMs : 0);
