@@ -3,7 +3,6 @@ package io.streamrag.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrag.events.QueryAnswered;
 import io.streamrag.events.QueryRequested;
-import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.embedding.Embedder;
@@ -38,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -79,6 +79,12 @@ final class BenchQueryCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}); --no-stub-process runs it inside the measured process.")
     boolean stubProcess;
 
+    @Option(names = "--broker-process", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the embedded broker in a JVM of its own, apart from the measured process as a cluster is "
+                    + "(default: ${DEFAULT-VALUE}); its CPU is counted in cpu_ms_per_request either way. "
+                    + "--no-broker-process runs it inside the measured process.")
+    boolean brokerProcess;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A query stream configuration key for the measured "
             + "stream (repeatable), e.g. --set query.commit.interval.ms=10.")
     Map<String, String> overrides = new HashMap<>();
@@ -112,7 +118,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("streamrag-bench-query");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
+        try (BenchBroker broker = brokerProcess ? BenchBroker.childProcess() : BenchBroker.inProcess();
              StubLlm stub = stubProcess ? StubLlm.childProcess("bench-key", Duration.ofMillis(llmLatencyMs))
                      : StubLlm.inProcess("bench-key", Duration.ofMillis(llmLatencyMs));
              Embedder embedder = Embedders.miniLm(EmbeddedConfig.load(Map.of()).ingest().embedding().miniLmPrecision(),
@@ -130,6 +136,8 @@ final class BenchQueryCommand implements Callable<Integer> {
             embedder.embedAll(backlog);
             double embedRps = backlog.size() / seconds(System.nanoTime() - t0);
             double embedCpuMs = (CpuBreakdown.processCpuNanos() - cpu0) / 1e6 / backlog.size();
+            // the stream's CPU: this process's and, when it runs apart, the broker's (never the stub's)
+            LongSupplier streamCpuNanos = () -> CpuBreakdown.processCpuNanos() + broker.cpuNanos().getAsLong();
             double ideal = Math.min(inFlight / (llmLatencyMs / 1000.0), embedRps);
 
             // Phase 1 and 2: the production stage.
@@ -157,13 +165,13 @@ final class BenchQueryCommand implements Callable<Integer> {
                 warmed = run.answered;
                 warmupSeconds = warm.seconds();
                 run.newPhase();
-                long cpuBacklog = CpuBreakdown.processCpuNanos();
+                long cpuBacklog = streamCpuNanos.getAsLong();
                 long allocatedBacklog = allocatedBytes();
                 JitWarmUp.Meter jit = JitWarmUp.Meter.start();
                 run.produce(backlog, null);
                 run.awaitAnswers(warmed + backlog.size(), Duration.ofSeconds(60 + requests));
                 throughput = run.rate();
-                requestCpuMs = (CpuBreakdown.processCpuNanos() - cpuBacklog) / 1e6 / backlog.size();
+                requestCpuMs = (streamCpuNanos.getAsLong() - cpuBacklog) / 1e6 / backlog.size();
                 requestAllocatedKb = (allocatedBytes() - allocatedBacklog) / 1024.0 / backlog.size();
                 backlogJitShare = jit.share();
 
@@ -177,6 +185,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 run.newPhase();
                 Map<String, long[]> gcBefore = collections();
                 CpuBreakdown.Snapshot threadCpuBefore = verbose ? CpuBreakdown.start() : null;
+                long brokerCpuBefore = broker.cpuNanos().getAsLong();
                 JitWarmUp.Meter steadyJit = JitWarmUp.Meter.start();
                 Map<String, Long> sentAt = steadyRound(run, steady, steadyRate);
                 steadyJitShare = steadyJit.share();
@@ -199,11 +208,23 @@ final class BenchQueryCommand implements Callable<Integer> {
                             .sorted().toArray();
                     System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", "intake", percentile(intake, 0.5), percentile(intake, 0.99));
                     printTail(sentAt, run);
+                    // the exactly-once commit, which every answer waits for: how often and how long (Kafka Streams' own
+                    // thread metrics, averaged over its recent window)
+                    run.app.streams().metrics().forEach((name, metric) -> {
+                        if (name.group().equals("stream-thread-metrics")
+                                && List.of("commit-latency-avg", "commit-latency-max", "commit-rate").contains(name.name())) {
+                            System.err.printf("steady commit %s %.1f%n", name.name(), ((Number) metric.metricValue()).doubleValue());
+                        }
+                    });
                     // CPU per kind of thread (digits in names folded) over the steady phase, per request
                     int sent = steady.size();
                     threadCpuBefore.until(CpuBreakdown.start(), CpuBreakdown::threadKind)
                             .entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(14)
                             .forEach(e -> System.err.printf("steady cpu %6.3f ms/request  %s%n", e.getValue() / sent, e.getKey()));
+                    if (brokerProcess) {
+                        System.err.printf("steady cpu %6.3f ms/request  broker process%n",
+                                (broker.cpuNanos().getAsLong() - brokerCpuBefore) / 1e6 / sent);
+                    }
                     gcAfter.forEach((name, after) -> {
                         long[] before = gcBefore.getOrDefault(name, new long[2]);
                         System.err.printf("steady gc %s: %d collections, %d ms%n", name, after[0] - before[0], after[1] - before[1]);
@@ -229,7 +250,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("overhead_p99_ms", round(p99));
             out.put("naive_sync_rps", round(naive));
             out.put("embed_rps", round(embedRps));
-            // CPU time of the whole process (stream, broker, and the stub with --no-stub-process) per request, against
+            // CPU time of the stream's process and the broker's (and the stub's with --no-stub-process) per request, against
             // the model's own per question: less sensitive to other load on the machine than the rates
             out.put("cpu_ms_per_request", round(requestCpuMs));
             out.put("embed_cpu_ms_per_question", round(embedCpuMs));
@@ -249,6 +270,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             out.put("cores", Runtime.getRuntime().availableProcessors());
             out.put("checks", checks);
             out.put("stub_process", stubProcess);
+            out.put("broker_process", brokerProcess);
             if (json) {
                 System.out.println(EvalReport.print(out));
             } else {
@@ -274,7 +296,7 @@ final class BenchQueryCommand implements Callable<Integer> {
         QueryApp app;
         int answered;
 
-        Run(EmbeddedKafkaBroker broker, StubLlm stub, Path work, String name, QuerySettings.LlmMode mode) {
+        Run(BenchBroker broker, StubLlm stub, Path work, String name, QuerySettings.LlmMode mode) {
             Map<String, String> values = new HashMap<>();
             values.put("kafka.bootstrap.servers", broker.bootstrapServers());
             values.put("query.application.id", "bench-" + name);

@@ -11,7 +11,7 @@ class BenchQueryCommandTest {
 
     @Test
     void shouldAnswerEveryPhase_andReportThroughputOverheadAndCosts() throws Exception {
-        // when: a short run against a fast stub (in its own JVM, the default)
+        // when: a short run against a fast stub and the broker (each in its own JVM, the default)
         JsonNode out = EvalGuardCommandTest.run(new BenchQueryCommand(), "--llm-latency-ms", "50", "--requests", "40",
                 "--warmup", "40", "--warmup-max-seconds", "1", "--steady-seconds", "1", "--in-flight", "16", "--json");
 
@@ -28,6 +28,7 @@ class BenchQueryCommandTest {
         assertThat(out.get("allocated_kb_per_request").asLong()).isPositive();
         assertThat(out.get("steady_jit_share").asDouble()).isNotNegative();
         assertThat(out.get("stub_process").asBoolean()).isTrue();
+        assertThat(out.get("broker_process").asBoolean()).isTrue();
     }
 
     @Test

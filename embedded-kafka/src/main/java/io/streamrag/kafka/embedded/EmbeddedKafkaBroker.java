@@ -12,6 +12,7 @@ import org.apache.kafka.common.utils.Time;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -186,6 +187,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             StorageTool.execute(new String[]{"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()}, out);
         } catch (Exception e) {
             throw new IllegalStateException("cannot format the broker's log directory: " + output.toString(StandardCharsets.UTF_8), e);
+        }
+    }
+
+    /**
+     * A temporary broker as its own process, the way a cluster runs apart from the streams that use it: prints
+     * {@code bootstrap=HOST:PORT} once it serves and runs until its standard input closes (so it ends with the process
+     * that started it), then shuts down and removes its log directory.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length > 0) {
+            throw new IllegalArgumentException("usage: EmbeddedKafkaBroker (no arguments); not: " + String.join(" ", args));
+        }
+        try (EmbeddedKafkaBroker broker = startTemporary()) {
+            System.out.println("bootstrap=" + broker.bootstrapServers());
+            System.out.flush();
+            System.in.transferTo(OutputStream.nullOutputStream());
         }
     }
 

@@ -1,0 +1,104 @@
+package io.streamrag.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A part of a benchmark's world (the LLM stub, the broker) run in a JVM of its own, started from this process's java
+ * and classpath: its heap, collections and threads are then not counted as the measured stream's, as in production
+ * where they run elsewhere. The child announces itself with one line {@code KEY=VALUE} on stdout and runs until its
+ * stdin closes, so it never outlives this process.
+ */
+final class ChildJvm implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final Duration SHUTDOWN = Duration.ofSeconds(30);
+
+    private final Process process;
+    private final String value;
+
+    private ChildJvm(Process process, String value) {
+        this.process = process;
+        this.value = value;
+    }
+
+    /** Starts {@code mainClass} with {@code jvmOptions} and waits for its line {@code key=VALUE}. */
+    static ChildJvm start(String what, List<String> jvmOptions, Class<?> mainClass, List<String> args,
+                          Map<String, String> environment, String key) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().putAll(environment);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the " + what + " process: " + e.getMessage(), e);
+        }
+        // Every line but the announcement goes to stderr, for as long as the child runs: a child whose stdout
+        // nobody reads blocks once the pipe is full.
+        CompletableFuture<String> announced = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name(what + "-output").start(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String next;
+                while ((next = out.readLine()) != null) {
+                    if (!announced.isDone() && next.startsWith(key + "=")) {
+                        announced.complete(next);
+                    } else {
+                        System.err.println(next);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the child ended
+            } finally {
+                announced.complete(null);
+            }
+        });
+        try {
+            String line = announced.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+            if (line == null) {
+                throw new IllegalStateException("the " + what + " process ended before it announced " + key);
+            }
+            return new ChildJvm(process, line.substring(key.length() + 1).strip());
+        } catch (Exception e) {
+            process.destroyForcibly();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof IllegalStateException ise ? ise
+                    : new IllegalStateException("the " + what + " process did not start: " + e, e);
+        }
+    }
+
+    /** What the child announced after {@code key=}. */
+    String value() {
+        return value;
+    }
+
+    /** CPU time the child has used so far (0 where the platform does not tell). */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    @Override
+    public void close() throws InterruptedException, IOException {
+        process.getOutputStream().close();
+        if (!process.waitFor(SHUTDOWN.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
