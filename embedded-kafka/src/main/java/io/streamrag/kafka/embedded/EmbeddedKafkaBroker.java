@@ -20,8 +20,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -121,8 +123,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                                              Scram scram) {
         try {
             Files.createDirectories(logDir);
-            int brokerPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            // The listeners need distinct ports: probed together, so the system cannot hand out one twice.
+            int[] free = freePorts(3, port);
+            int brokerPort = port == 0 ? free[0] : port;
+            int controllerPort = free[1];
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
@@ -149,7 +153,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
             String internal = null;
             if (scram != null) {
-                int internalPort = freePort();
+                int internalPort = free[2];
                 internal = "127.0.0.1:" + internalPort;
                 props.put("listeners", "CLIENT://127.0.0.1:" + brokerPort + ",INTERNAL://" + internal
                         + ",CONTROLLER://127.0.0.1:" + controllerPort);
@@ -315,10 +319,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** {@code count} free ports, all different and none equal to {@code taken}. */
+    private static int[] freePorts(int count, int taken) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; ) {
+                ServerSocket socket = new ServerSocket(0);
+                socket.setReuseAddress(true);
+                sockets.add(socket);
+                if (socket.getLocalPort() != taken) {
+                    ports[i++] = socket.getLocalPort();
+                }
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 
