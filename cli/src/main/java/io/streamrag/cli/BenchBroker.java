@@ -19,7 +19,12 @@ record BenchBroker(String bootstrapServers, LongSupplier cpuNanos, AutoCloseable
         return new BenchBroker(broker.bootstrapServers(), () -> 0L, broker);
     }
 
-    /** A broker in a child JVM with a 1 GB heap (its log cleaner alone reserves 128 MB). */
+    /**
+     * A broker in a child JVM with a 1 GB heap (its log cleaner alone reserves 128 MB) and G1's defaults. Its young
+     * pauses (46-134 ms every 30-45 s under bench query's load) stall the stream from outside as a remote broker's
+     * would; G1 aiming at 20 ms (Kafka's start script) made them 18-28 ms every ~2.5 s and ZGC took more CPU, neither
+     * with a better p99 in a run each.
+     */
     static BenchBroker childProcess() {
         ChildJvm child = ChildJvm.start("Kafka broker", List.of("-Xms1g", "-Xmx1g"), EmbeddedKafkaBroker.class,
                 List.of(), Map.of(), "bootstrap");
