@@ -7,11 +7,17 @@ import io.streamrag.platform.config.ConfigReader;
 import io.streamrag.platform.config.Settings;
 import io.streamrag.platform.embedding.Embedder;
 import io.streamrag.platform.embedding.Embedders;
+import io.streamrag.platform.kafka.TopicAdmin;
 import io.streamrag.platform.vector.ChunkIds;
 import io.streamrag.platform.vector.StoredChunk;
+import io.streamrag.query.AnswerChecks;
+import io.streamrag.query.EmbeddingBatcher;
 import io.streamrag.query.QueryApp;
 import io.streamrag.query.QueryConfig;
 import io.streamrag.query.QuerySettings;
+import io.streamrag.query.QueryTopology;
+import io.streamrag.query.llm.LlmClient;
+import io.streamrag.query.llm.LlmClients;
 import io.streamrag.schemas.AvroSerde;
 import io.streamrag.schemas.Events;
 import io.streamrag.vectorstore.lucene.LuceneVectorStore;
@@ -27,15 +33,22 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -320,7 +333,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             QueryConfig loaded = QueryConfig.from(reader);
             reader.validate();
             this.config = loaded.withSettings(loaded.settings().withLlmMode(mode));
-            io.streamrag.platform.kafka.TopicAdmin.ensure(config.kafka(), config.topics().specs());
+            TopicAdmin.ensure(config.kafka(), config.topics().specs());
             // One request in flight: the naive run produces right after its topics are created, while a partition
             // can still answer NOT_LEADER. With several requests in flight a later batch could then be accepted
             // first, and the retried earlier one is refused as out of order for good (a request never arrives).
@@ -339,19 +352,19 @@ final class BenchQueryCommand implements Callable<Integer> {
                 app = QueryApp.start(config, embedder, store);
                 return;
             }
-            io.streamrag.query.llm.LlmClient llm = io.streamrag.query.llm.LlmClients.create(config.llm());
-            Embedder batched = io.streamrag.query.EmbeddingBatcher.wrap(embedder, QueryApp.EMBEDDING_BATCH);
+            LlmClient llm = LlmClients.create(config.llm());
+            Embedder batched = EmbeddingBatcher.wrap(embedder, QueryApp.EMBEDDING_BATCH);
             owned.add(llm);
             owned.add(batched);
-            app = QueryApp.start(config, new io.streamrag.query.QueryTopology.Ports(batched, store, llm, null,
-                    io.streamrag.query.AnswerChecks.none(), null, null));
+            app = QueryApp.start(config, new QueryTopology.Ports(batched, store, llm, null,
+                    AnswerChecks.none(), null, null));
         }
 
         final List<AutoCloseable> owned = new ArrayList<>();
 
         void produce(List<String> questions, Map<String, Long> sentAt) {
             for (String question : questions) {
-                String id = java.util.UUID.nameUUIDFromBytes(question.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+                String id = UUID.nameUUIDFromBytes(question.getBytes(StandardCharsets.UTF_8)).toString();
                 QueryRequested request = QueryRequested.newBuilder().setHeader(Events.header(id)).setRequestId(id)
                         .setTenant("bench").setQuestion(question).build();
                 if (sentAt != null) {
@@ -435,7 +448,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     private Map<String, Long> steadyRound(Run run, List<String> questions, double rate) throws InterruptedException {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         int expected = run.answered + questions.size();
-        java.util.concurrent.CompletableFuture<Void> reader = java.util.concurrent.CompletableFuture.runAsync(
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(
                 () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
         long start = System.nanoTime();
         for (int i = 0; i < questions.size(); i++) {
@@ -462,7 +475,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 .toList();
         int n = Math.max(1, slowest.size() / 100);
         slowest = slowest.subList(0, n);
-        Map<String, Double> sums = new java.util.LinkedHashMap<>();
+        Map<String, Double> sums = new LinkedHashMap<>();
         for (Map.Entry<String, Double> request : slowest) {
             Map<String, Long> stage = run.stages.get(request.getKey());
             double intake = run.intakeMs(request.getKey(), sentAt.get(request.getKey()));
@@ -483,15 +496,15 @@ final class BenchQueryCommand implements Callable<Integer> {
 
     /** Collection count and accumulated time (ms) of each garbage collector. */
     private static Map<String, long[]> collections() {
-        Map<String, long[]> counts = new java.util.TreeMap<>();
-        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        Map<String, long[]> counts = new TreeMap<>();
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             counts.put(gc.getName(), new long[]{gc.getCollectionCount(), gc.getCollectionTime()});
         }
         return counts;
     }
 
     private static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
                 .getTotalThreadAllocatedBytes();
     }
 
@@ -533,7 +546,7 @@ final class BenchQueryCommand implements Callable<Integer> {
 
     private static void deleteQuietly(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception ignored) {
             // a temporary directory
         }
