@@ -103,7 +103,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Object> 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> inFlight;
     // request ids already answered (the intake: already answered or handed on), to drop redeliveries
-    private KeyValueStore<String, Long> answered;
+    private RememberedIds answered;
     private ReadOnlyKeyValueStore<String, Object> templates;
     private final List<Cancellable> punctuators = new ArrayList<>();
 
@@ -123,12 +123,12 @@ final class QueryProcessor implements Processor<String, byte[], String, Object> 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        punctuators.add(context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldAnswers));
+        this.answered = new RememberedIds(context.getStateStore(stage == Stage.INTAKE ? QueryTopology.SEEN_STORE
+                : QueryTopology.ANSWERED_STORE), settings.dedupeRetention());
+        punctuators.add(context.schedule(RememberedIds.FORGET_INTERVAL, PunctuationType.WALL_CLOCK_TIME, answered::forgetSome));
         if (stage == Stage.INTAKE) {
-            this.answered = context.getStateStore(QueryTopology.SEEN_STORE);
             return;
         }
-        this.answered = context.getStateStore(QueryTopology.ANSWERED_STORE);
         this.inFlight = context.getStateStore(QueryTopology.IN_FLIGHT_STORE);
         this.templates = context.getStateStore(QueryTopology.TEMPLATE_STORE);
         punctuators.add(context.schedule(settings.completionInterval(), PunctuationType.WALL_CLOCK_TIME, now -> pump()));
@@ -177,7 +177,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Object> 
             }
             if (stage == Stage.INTAKE) {
                 // the id is remembered in the same transaction as the hand-off: a redelivered record is not admitted twice
-                answered.put(screened.id(), now);
+                answered.remember(screened.id(), now);
                 HandOff handOff = new HandOff(now, List.copyOf(screened.flags), screened.request());
                 context.forward(new Record<>(screened.request().getTenant(), handOff.encode(), now));
                 return;
@@ -206,7 +206,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Object> 
     }
 
     private boolean seen(String id) {
-        boolean seen = id != null && (active.containsKey(id) || answered.get(id) != null);
+        boolean seen = id != null && (active.containsKey(id) || answered.contains(id));
         if (seen) {
             LOG.debug("dropping redelivered request {}", id);
         }
@@ -556,7 +556,7 @@ final class QueryProcessor implements Processor<String, byte[], String, Object> 
             inFlight.delete(id);
         }
         if (p.request().getRequestId() != null && !p.request().getRequestId().isBlank()) {
-            answered.put(id, now);
+            answered.remember(id, now);
         }
         if (stage == Stage.LLM && result.tokens() > 0 && !tenant.isEmpty()) {
             // what the answer spent goes to the tenant's owner in the same transaction as the answer: once per request
@@ -572,19 +572,6 @@ final class QueryProcessor implements Processor<String, byte[], String, Object> 
         DeadLetter letter = DeadLetters.of(origin, "decode", "cannot read the request: " + e.getMessage(), e, key, record.value());
         context.forward(new Record<>(record.key(), letter, context.currentSystemTimeMs(),
                 new RecordHeaders(DeadLetters.headers(letter).toArray())));
-    }
-
-    private void forgetOldAnswers(long now) {
-        long cutoff = now - settings.dedupeRetention().toMillis();
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = answered.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value < cutoff) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(answered::delete);
     }
 
     private static Throwable unwrap(Throwable t) {

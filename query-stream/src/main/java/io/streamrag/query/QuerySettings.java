@@ -78,6 +78,11 @@ public record QuerySettings(
                 tenantFairness, maxOutputTokens, temperature, completionInterval, dedupeRetention, perMinute, tokensPerDay, llmMode);
     }
 
+    public QuerySettings withDedupeRetention(Duration retention) {
+        return new QuerySettings(maxInFlight, maxWaiting, retrievalK, defaultTemplate, maxQuestionChars, defaultTimeout,
+                tenantFairness, maxOutputTokens, temperature, completionInterval, retention, requestsPerMinute, dailyTokens, llmMode);
+    }
+
     public QuerySettings withTenantFairness(boolean fair) {
         return new QuerySettings(maxInFlight, maxWaiting, retrievalK, defaultTemplate, maxQuestionChars, defaultTimeout,
                 fair, maxOutputTokens, temperature, completionInterval, dedupeRetention, requestsPerMinute, dailyTokens, llmMode);

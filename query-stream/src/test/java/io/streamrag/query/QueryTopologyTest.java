@@ -217,6 +217,31 @@ class QueryTopologyTest {
     }
 
     @Test
+    void shouldDropARedeliveryWithinTheDedupeRetentionAndAnswerItAgainAfter() {
+        // given
+        AtomicInteger calls = new AtomicInteger();
+        start(QueryFixtures.scripted(r -> {
+            calls.incrementAndGet();
+            return QueryFixtures.firstPassageCited(r);
+        }), QuerySettings.defaults().withDedupeRetention(Duration.ofMinutes(1)));
+        QueryRequested request = QueryFixtures.request("late-dup", "acme", "How are meals reimbursed?");
+        send(request);
+        driver.advanceWallClockTime(Duration.ofMillis(10));
+
+        // when
+        driver.advanceWallClockTime(Duration.ofSeconds(50));
+        send(request);                                           // within the minute: dropped
+        driver.advanceWallClockTime(Duration.ofSeconds(30));     // the id is now older than the retention
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        send(request);                                           // forgotten: a new request
+        driver.advanceWallClockTime(Duration.ofMillis(10));
+
+        // then
+        assertThat(answers.readValuesToList()).hasSize(2).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(AnswerStatus.OK));
+        assertThat(calls.get()).isEqualTo(2);
+    }
+
+    @Test
     void shouldAnswerTimeout_whenTheLlmDoesNotAnswerBeforeTheDeadline() {
         // given: an LLM that never answers
         LlmClient silent = new LlmClient() {
