@@ -38,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,6 +52,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -200,7 +202,14 @@ final class BenchQueryCommand implements Callable<Integer> {
                 CpuBreakdown.Snapshot threadCpuBefore = verbose ? CpuBreakdown.start() : null;
                 long brokerCpuBefore = broker.cpuNanos().getAsLong();
                 JitWarmUp.Meter steadyJit = JitWarmUp.Meter.start();
-                Map<String, Long> sentAt = steadyRound(run, steady, steadyRate);
+                long stealBefore = Hiccups.stealMillis();
+                Map<String, Long> sentAt;
+                List<Hiccups.Hiccup> hiccups;
+                try (Hiccups meter = Hiccups.start()) {
+                    sentAt = steadyRound(run, steady, steadyRate);
+                    hiccups = meter.largestFirst();
+                }
+                long steal = stealBefore < 0 ? -1 : Hiccups.stealMillis() - stealBefore;
                 steadyJitShare = steadyJit.share();
                 Map<String, long[]> gcAfter = collections();
                 double[] overhead = sentAt.entrySet().stream()
@@ -220,7 +229,12 @@ final class BenchQueryCommand implements Callable<Integer> {
                             .mapToDouble(e -> run.intakeMs(e.getKey(), e.getValue()))
                             .sorted().toArray();
                     System.err.printf("steady %-8s p50 %6.0f ms  p99 %6.0f ms%n", "intake", percentile(intake, 0.5), percentile(intake, 0.99));
-                    printTail(sentAt, run);
+                    long firstSent = sentAt.values().stream().mapToLong(Long::longValue).min().orElse(0);
+                    printTail(sentAt, run, firstSent);
+                    System.err.printf("steady hiccups %d over 5 ms, the largest (ms at s): %s; host steal %s%n", hiccups.size(),
+                            hiccups.stream().limit(5).map(h -> String.format("%.0f at %.2f", h.lateMs(), (h.atNanos() - firstSent) / 1e9))
+                                    .collect(Collectors.joining(", ")),
+                            steal < 0 ? "unknown" : steal + " ms");
                     // the exactly-once commit, which every answer waits for: how often and how long (Kafka Streams' own
                     // thread metrics, averaged over its recent window)
                     run.app.streams().metrics().forEach((name, metric) -> {
@@ -467,7 +481,7 @@ final class BenchQueryCommand implements Callable<Integer> {
      * The slowest 1% of the steady phase, stage by stage (means): where the tail's time went. {@code llm} is
      * beyond the stub's configured latency; {@code other} is what no stage accounts for.
      */
-    private void printTail(Map<String, Long> sentAt, Run run) {
+    private void printTail(Map<String, Long> sentAt, Run run, long firstSent) {
         List<Map.Entry<String, Double>> slowest = sentAt.entrySet().stream()
                 .filter(e -> run.stages.containsKey(e.getKey()))
                 .map(e -> Map.entry(e.getKey(), run.overheadMs(e.getKey(), e.getValue())))
@@ -492,6 +506,13 @@ final class BenchQueryCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder("steady slowest 1% (" + n + ") means:");
         sums.forEach((name, sum) -> line.append(String.format(" %s %.0f", name, sum / n)));
         System.err.println(line.append(" ms"));
+        // when they were sent: bunched together they waited out one stall (a pause of some process), spread out they
+        // each waited for a core; the wall clock of the round's start lines them up with the processes' GC logs
+        Instant firstWall = Instant.now().minusNanos(System.nanoTime() - firstSent);
+        System.err.println("steady slowest 1% sent at s: " + slowest.stream()
+                .mapToDouble(e -> (sentAt.get(e.getKey()) - firstSent) / 1e9).sorted()
+                .mapToObj(t -> String.format("%.2f", t)).collect(Collectors.joining(" "))
+                + " (after the round's first request, " + firstWall + ")");
     }
 
     /** Collection count and accumulated time (ms) of each garbage collector. */

@@ -3,6 +3,10 @@ package io.streamrag.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -12,8 +16,17 @@ class BenchQueryCommandTest {
     @Test
     void shouldAnswerEveryPhase_andReportThroughputOverheadAndCosts() throws Exception {
         // when: a short run against a fast stub and the broker (each in its own JVM, the default)
-        JsonNode out = EvalGuardCommandTest.run(new BenchQueryCommand(), "--llm-latency-ms", "50", "--requests", "40",
-                "--warmup", "40", "--warmup-max-seconds", "1", "--steady-seconds", "1", "--in-flight", "16", "--json");
+        ByteArrayOutputStream verbose = new ByteArrayOutputStream();
+        PrintStream err = System.err;
+        JsonNode out;
+        System.setErr(new PrintStream(verbose, true, StandardCharsets.UTF_8));
+        try {
+            out = EvalGuardCommandTest.run(new BenchQueryCommand(), "--llm-latency-ms", "50", "--requests", "40",
+                    "--warmup", "40", "--warmup-max-seconds", "1", "--steady-seconds", "1", "--in-flight", "16", "--json",
+                    "--verbose");
+        } finally {
+            System.setErr(err);
+        }
 
         // then: the ideal is the in-flight limit over the latency (the model is faster here), and the ratio is taken against it
         assertThat(out.get("ideal_rps").asDouble()).isEqualTo(Math.min(16 / 0.05, out.get("embed_rps").asDouble()), within(0.01));
@@ -29,6 +42,12 @@ class BenchQueryCommandTest {
         assertThat(out.get("steady_jit_share").asDouble()).isNotNegative();
         assertThat(out.get("stub_process").asBoolean()).isTrue();
         assertThat(out.get("broker_process").asBoolean()).isTrue();
+        // --verbose: the steady phase stage by stage, when its slowest requests were sent, and the stalls of the process
+        assertThat(verbose.toString(StandardCharsets.UTF_8))
+                .containsPattern("steady embed +p50 +\\d+ ms")
+                .containsPattern("steady slowest 1% sent at s: [0-9.]+")
+                .containsPattern("steady hiccups \\d+ over 5 ms")
+                .contains("steady cpu", "broker process");
     }
 
     @Test
