@@ -18,7 +18,12 @@ record StubLlm(URI baseUrl, String apiKey, AutoCloseable owner) implements AutoC
         return new StubLlm(stub.baseUrl(), apiKey, stub);
     }
 
-    /** A stub in a child JVM (small heap, serial collector). */
+    /**
+     * A stub in a child JVM: a small heap and the serial collector, whose one thread never takes both cores from the
+     * stream. Its young pauses (3-17 ms every 4-5 s under bench query's load) delay the responses it holds. A larger
+     * young generation made them rarer but longer: 41 ms for 17 MB of survivors copied, 30-117 ms when they were
+     * promoted at once.
+     */
     static StubLlm childProcess(String apiKey, Duration latency) {
         ChildJvm child = ChildJvm.start("Mistral stub", List.of("-Xmx256m", "-XX:+UseSerialGC"), MistralWireStub.class,
                 List.of("--latency-ms", Long.toString(latency.toMillis())), Map.of(MistralWireStub.API_KEY_ENV, apiKey), "port");
