@@ -179,6 +179,8 @@ final class BenchQueryCommand implements Callable<Integer> {
                 }, Duration.ofSeconds(warmupMaxSeconds));
                 warmed = run.answered;
                 warmupSeconds = warm.seconds();
+                // the compiler works off what the last round queued before the measured phases, as between rounds
+                JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
                 run.newPhase();
                 long cpuBacklog = streamCpuNanos.getAsLong();
                 long allocatedBacklog = allocatedBytes();
@@ -196,6 +198,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 // call, polls that find one record), so the measured round sees a long-running process.
                 run.newPhase();
                 steadyRound(run, questions("steady-warm-up", steadyCount), steadyRate);
+                JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
                 List<String> steady = questions("steady", steadyCount);
                 run.newPhase();
                 Map<String, long[]> gcBefore = collections();
