@@ -28,9 +28,9 @@ record BenchBroker(String bootstrapServers, LongSupplier cpuNanos, AutoCloseable
      * its collector G1 with one thread. Kafka's request-latency histograms keep their samples for minutes, each in a
      * small skip-list node: with G1's defaults every young collection copied 10-20 MB of such nodes between survivor
      * spaces, slowly (0.1-0.3 MB a millisecond), for 40-160 ms every 30-60 s on both cores, and the stream, on the same
-     * two cores, stopped with it. Now what survives a collection goes straight to the old generation and a collection comes every
-     * ~3 s: 13-23 ms each, on one core. Kafka's start script's 20 ms pause goal gave ~20 ms every ~2.4 s on both cores;
-     * ZGC took 20% more of the broker's CPU.
+     * two cores, stopped with it. Now what survives a collection goes straight to the old generation and a collection
+     * comes every ~3 s: 13-23 ms each, on one core. Kafka's start script's 20 ms pause goal gave ~20 ms every ~2.4 s on
+     * both cores; ZGC took 20% more of the broker's CPU.
      */
     static BenchBroker childProcess() {
         List<String> options = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:MaxTenuringThreshold=0",

@@ -13,7 +13,9 @@ import java.util.List;
  * Forgetting walks the store one slice at a time, going on where the previous slice stopped. One scan of the whole
  * store would hold the stream thread, which every request waits for, for seconds once a week of ids has piled up
  * (12 million at 20 requests a second). A slice is sized so that a whole pass takes at most a quarter of the
- * retention: ids are forgotten between one and 1.25 retentions after they were answered.
+ * retention: ids are forgotten between one and 1.25 retentions after they were answered. A pass also notes the oldest
+ * id it kept, and no slice runs until that id (or one remembered during the pass) can have expired: with a week's
+ * retention the store is walked once a week, not every second.
  */
 final class RememberedIds {
 
@@ -24,6 +26,10 @@ final class RememberedIds {
     private final KeyValueStore<String, Long> store;
     private final Duration retention;
     private String cursor;
+    // the pass under way: when it began and the oldest time it kept; nextExpiry: no id expires before it
+    private long passStart;
+    private long oldestKept = Long.MAX_VALUE;
+    private long nextExpiry = Long.MIN_VALUE;
 
     RememberedIds(KeyValueStore<String, Long> store, Duration retention) {
         this.store = store;
@@ -40,6 +46,12 @@ final class RememberedIds {
 
     /** Looks at the next slice of ids and forgets those older than the retention; returns how many it forgot. */
     int forgetSome(long now) {
+        if (now < nextExpiry) {
+            return 0;
+        }
+        if (cursor == null) {
+            passStart = now;
+        }
         long cutoff = now - retention.toMillis();
         long slice = Math.max(MIN_SLICE, store.approximateNumEntries() * 4 * FORGET_INTERVAL.toMillis() / retention.toMillis());
         List<String> old = new ArrayList<>();
@@ -55,10 +67,16 @@ final class RememberedIds {
                 last = entry.key;
                 if (entry.value != null && entry.value < cutoff) {
                     old.add(entry.key);
+                } else if (entry.value != null) {
+                    oldestKept = Math.min(oldestKept, entry.value);
                 }
             }
-            // at the end of the store the next slice starts again from the first id
             cursor = it.hasNext() ? last : null;
+        }
+        if (cursor == null) {
+            // a whole pass: what it kept, and what was remembered since it began, expires no sooner than this
+            nextExpiry = Math.min(oldestKept, passStart) + retention.toMillis();
+            oldestKept = Long.MAX_VALUE;
         }
         old.forEach(store::delete);
         return old.size();

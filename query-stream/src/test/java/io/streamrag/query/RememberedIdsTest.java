@@ -50,18 +50,20 @@ class RememberedIdsTest {
     }
 
     @Test
-    void shouldStartAgainFromTheFirstId_whenASliceReachesTheEnd() {
-        // given: a pass over the whole store, then an old id sorted before everything looked at
-        ids.remember("m", NOW);
-        ids.forgetSome(NOW);
-        ids.remember("a", NOW - 2 * RETENTION.toMillis());
+    void shouldForgetEachIdOnceItsRetentionHasPassed_andNotBefore() {
+        // given: "m", then a second later "a", which sorts before it; a first pass over both
+        long t0 = NOW;
+        ids.remember("m", t0);
+        ids.remember("a", t0 + 1_000);
+        assertThat(ids.forgetSome(t0 + 10)).isZero();
 
-        // when
-        int forgotten = ids.forgetSome(NOW);
-
-        // then
-        assertThat(forgotten).isEqualTo(1);
+        // when / then: nothing before "m" expires, then "m" alone, then "a"
+        assertThat(ids.forgetSome(t0 + RETENTION.toMillis() - 1)).isZero();
+        assertThat(ids.forgetSome(t0 + RETENTION.toMillis() + 1)).isEqualTo(1);
+        assertThat(ids.contains("m")).isFalse();
+        assertThat(ids.contains("a")).isTrue();
+        assertThat(ids.forgetSome(t0 + RETENTION.toMillis() + 500)).isZero();
+        assertThat(ids.forgetSome(t0 + RETENTION.toMillis() + 1_001)).isEqualTo(1);
         assertThat(ids.contains("a")).isFalse();
-        assertThat(ids.contains("m")).isTrue();
     }
 }
