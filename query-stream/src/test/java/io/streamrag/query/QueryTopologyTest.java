@@ -99,6 +99,14 @@ class QueryTopologyTest {
         start(llm, QuerySettings.defaults());
     }
 
+    /** An LLM that cites the first passage and counts its calls. */
+    private static LlmClient citingAndCounting(AtomicInteger calls) {
+        return QueryFixtures.scripted(r -> {
+            calls.incrementAndGet();
+            return QueryFixtures.firstPassageCited(r);
+        });
+    }
+
     private void send(QueryRequested request) {
         requests.pipeInput(request.getRequestId(), AvroSerde.of(QueryRequested.class).encode(request));
     }
@@ -198,10 +206,7 @@ class QueryTopologyTest {
     void shouldAnswerOnce_whenRequestIsRedelivered() {
         // given
         AtomicInteger calls = new AtomicInteger();
-        start(QueryFixtures.scripted(r -> {
-            calls.incrementAndGet();
-            return QueryFixtures.firstPassageCited(r);
-        }));
+        start(citingAndCounting(calls));
         QueryRequested request = QueryFixtures.request("dup", "acme", "How are meals reimbursed?");
 
         // when
@@ -220,10 +225,7 @@ class QueryTopologyTest {
     void shouldDropARedeliveryWithinTheDedupeRetentionAndAnswerItAgainAfter() {
         // given
         AtomicInteger calls = new AtomicInteger();
-        start(QueryFixtures.scripted(r -> {
-            calls.incrementAndGet();
-            return QueryFixtures.firstPassageCited(r);
-        }), QuerySettings.defaults().withDedupeRetention(Duration.ofMinutes(1)));
+        start(citingAndCounting(calls), QuerySettings.defaults().withDedupeRetention(Duration.ofMinutes(1)));
         QueryRequested request = QueryFixtures.request("late-dup", "acme", "How are meals reimbursed?");
         send(request);
         driver.advanceWallClockTime(Duration.ofMillis(10));
