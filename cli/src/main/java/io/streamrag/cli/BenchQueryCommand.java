@@ -49,7 +49,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -196,25 +196,20 @@ final class BenchQueryCommand implements Callable<Integer> {
                 steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
                 // A first round at the steady rate compiles what the backlog does not exercise (one question per model
                 // call, polls that find one record), so the measured round sees a long-running process.
-                run.newPhase();
-                steadyRound(run, questions("steady-warm-up", steadyCount), steadyRate);
+                // The warm-up round runs exactly the code of the measured one, its meters included: code that first ran
+                // at the measured round's start (new receiver types at call sites the stream shares, like the JDK's
+                // streams, NIO reads and the fork-join pool) deoptimized compiled code there, and the recompilation
+                // slowed the round's first half second.
+                measuredSteadyRound(run, broker, questions("steady-warm-up", steadyCount), steadyRate);
                 JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
                 List<String> steady = questions("steady", steadyCount);
-                run.newPhase();
-                Map<String, long[]> gcBefore = collections();
-                CpuBreakdown.Snapshot threadCpuBefore = verbose ? CpuBreakdown.start() : null;
-                long brokerCpuBefore = broker.cpuNanos().getAsLong();
-                JitWarmUp.Meter steadyJit = JitWarmUp.Meter.start();
-                long stealBefore = Hiccups.stealMillis();
-                Map<String, Long> sentAt;
-                List<Hiccups.Hiccup> hiccups;
-                try (Hiccups meter = Hiccups.start()) {
-                    sentAt = steadyRound(run, steady, steadyRate);
-                    hiccups = meter.largestFirst();
-                }
-                long steal = stealBefore < 0 ? -1 : Hiccups.stealMillis() - stealBefore;
-                steadyJitShare = steadyJit.share();
-                Map<String, long[]> gcAfter = collections();
+                SteadyRound round = measuredSteadyRound(run, broker, steady, steadyRate);
+                Map<String, Long> sentAt = round.sentAt();
+                List<Hiccups.Hiccup> hiccups = Hiccups.largestFirst(round.hiccups());
+                long steal = round.stealMillis();
+                steadyJitShare = round.jitShare();
+                Map<String, long[]> gcBefore = round.gcBefore();
+                Map<String, long[]> gcAfter = round.gcAfter();
                 double[] overhead = sentAt.entrySet().stream()
                         .filter(e -> run.answeredAt.containsKey(e.getKey()))
                         .mapToDouble(e -> run.overheadMs(e.getKey(), e.getValue()))
@@ -248,12 +243,12 @@ final class BenchQueryCommand implements Callable<Integer> {
                     });
                     // CPU per kind of thread (digits in names folded) over the steady phase, per request
                     int sent = steady.size();
-                    threadCpuBefore.until(CpuBreakdown.start(), CpuBreakdown::threadKind)
+                    round.cpuBefore().until(round.cpuAfter(), CpuBreakdown::threadKind)
                             .entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(14)
                             .forEach(e -> System.err.printf("steady cpu %6.3f ms/request  %s%n", e.getValue() / sent, e.getKey()));
                     if (brokerProcess) {
                         System.err.printf("steady cpu %6.3f ms/request  broker process%n",
-                                (broker.cpuNanos().getAsLong() - brokerCpuBefore) / 1e6 / sent);
+                                round.brokerCpuNanos() / 1e6 / sent);
                     }
                     gcAfter.forEach((name, after) -> {
                         long[] before = gcBefore.getOrDefault(name, new long[2]);
@@ -462,11 +457,45 @@ final class BenchQueryCommand implements Callable<Integer> {
      * Sends {@code questions} open-loop at {@code rate} per second while reading the answers (so each arrival time is
      * its own) until all are answered; returns when each was sent (nanoTime).
      */
+    /** What one steady round measured: when each request was sent, and the process's meters around the round. */
+    private record SteadyRound(Map<String, Long> sentAt, List<Hiccups.Hiccup> hiccups, long stealMillis, double jitShare,
+                               Map<String, long[]> gcBefore, Map<String, long[]> gcAfter, CpuBreakdown.Snapshot cpuBefore,
+                               CpuBreakdown.Snapshot cpuAfter, long brokerCpuNanos) {
+    }
+
+    /** A steady round in a phase of its own, with every meter the report reads started before it and read after it. */
+    private SteadyRound measuredSteadyRound(Run run, BenchBroker broker, List<String> questions, double rate)
+            throws InterruptedException {
+        run.newPhase();
+        Map<String, long[]> gcBefore = collections();
+        CpuBreakdown.Snapshot cpuBefore = CpuBreakdown.start();
+        long brokerCpuBefore = broker.cpuNanos().getAsLong();
+        JitWarmUp.Meter jit = JitWarmUp.Meter.start();
+        long stealBefore = Hiccups.stealMillis();
+        Map<String, Long> sentAt;
+        List<Hiccups.Hiccup> hiccups;
+        try (Hiccups meter = Hiccups.start()) {
+            sentAt = steadyRound(run, questions, rate);
+            hiccups = meter.inOrder();
+        }
+        long steal = stealBefore < 0 ? -1 : Hiccups.stealMillis() - stealBefore;
+        double jitShare = jit.share();
+        return new SteadyRound(sentAt, hiccups, steal, jitShare, gcBefore, collections(), cpuBefore, CpuBreakdown.start(),
+                broker.cpuNanos().getAsLong() - brokerCpuBefore);
+    }
+
     private Map<String, Long> steadyRound(Run run, List<String> questions, double rate) throws InterruptedException {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         int expected = run.answered + questions.size();
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(
-                () -> run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds)));
+        // a thread of its own rather than the common fork-join pool, which the stream's asynchronous stages share
+        AtomicReference<RuntimeException> readerFailure = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().name("bench-reader").start(() -> {
+            try {
+                run.awaitAnswers(expected, Duration.ofSeconds(60 + steadySeconds));
+            } catch (RuntimeException e) {
+                readerFailure.set(e);
+            }
+        });
         long start = System.nanoTime();
         for (int i = 0; i < questions.size(); i++) {
             long due = start + (long) (i * 1e9 / rate);
@@ -477,6 +506,9 @@ final class BenchQueryCommand implements Callable<Integer> {
             run.produce(List.of(questions.get(i)), sentAt);
         }
         reader.join();
+        if (readerFailure.get() != null) {
+            throw readerFailure.get();
+        }
         return sentAt;
     }
 
@@ -493,18 +525,24 @@ final class BenchQueryCommand implements Callable<Integer> {
         int n = Math.max(1, slowest.size() / 100);
         slowest = slowest.subList(0, n);
         Map<String, Double> sums = new LinkedHashMap<>();
+        Map<Double, String> oneByOne = new TreeMap<>();
         for (Map.Entry<String, Double> request : slowest) {
+            Map<String, Double> own = new LinkedHashMap<>();
             Map<String, Long> stage = run.stages.get(request.getKey());
             double intake = run.intakeMs(request.getKey(), sentAt.get(request.getKey()));
             double accounted = 0;
             for (String name : List.of("embed", "retrieve", "queue", "llm", "checks", "delivery")) {
                 double value = stage.getOrDefault(name, 0L) - (name.equals("llm") ? llmLatencyMs : 0);
-                sums.merge(name, value, Double::sum);
+                own.put(name, value);
                 accounted += value;
             }
-            sums.merge("intake", intake, Double::sum);
-            sums.merge("other", request.getValue() - accounted - intake, Double::sum);
-            sums.merge("overhead", request.getValue(), Double::sum);
+            own.put("intake", intake);
+            own.put("other", request.getValue() - accounted - intake);
+            own.put("overhead", request.getValue());
+            own.forEach((name, value) -> sums.merge(name, value, Double::sum));
+            double sent = (sentAt.get(request.getKey()) - firstSent) / 1e9;
+            oneByOne.put(sent, String.format("%.2f s:", sent) + own.entrySet().stream()
+                    .map(e -> String.format(" %s %.0f", e.getKey(), e.getValue())).collect(Collectors.joining()));
         }
         StringBuilder line = new StringBuilder("steady slowest 1% (" + n + ") means:");
         sums.forEach((name, sum) -> line.append(String.format(" %s %.0f", name, sum / n)));
@@ -516,6 +554,7 @@ final class BenchQueryCommand implements Callable<Integer> {
                 .mapToDouble(e -> (sentAt.get(e.getKey()) - firstSent) / 1e9).sorted()
                 .mapToObj(t -> String.format("%.2f", t)).collect(Collectors.joining(" "))
                 + " (after the round's first request, " + firstWall + ")");
+        oneByOne.values().forEach(request -> System.err.println("steady slow request sent at " + request));
     }
 
     /** Collection count and accumulated time (ms) of each garbage collector. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -91,7 +92,9 @@ final class ChildJvm implements AutoCloseable {
 
     /** CPU time the child has used so far (0 where the platform does not tell). */
     long cpuNanos() {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        // no lambda: read just before a measured phase (see CpuBreakdown#start)
+        Optional<Duration> cpu = process.info().totalCpuDuration();
+        return cpu.isPresent() ? cpu.get().toNanos() : 0L;
     }
 
     @Override

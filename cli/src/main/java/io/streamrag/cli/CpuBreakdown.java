@@ -1,8 +1,8 @@
 package io.streamrag.cli;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,21 +45,37 @@ final class CpuBreakdown {
 
     private static final java.util.regex.Pattern THREAD_NUMBERS = java.util.regex.Pattern.compile("[0-9a-f]{4,}(-[0-9a-f]+)*|\\d+");
 
+    /**
+     * A snapshot of every platform thread's CPU time. The threads are listed through their thread group rather than
+     * {@link ThreadMXBean#getAllThreadIds}, which maps them with a stream: code that runs right before a measured
+     * phase must not feed the JDK's shared stream code new types, or the JIT throws away what it compiled for the
+     * measured process (deoptimization) and compiles it again during the phase.
+     */
     static Snapshot start() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> nanos = new HashMap<>();
         Map<Long, String> names = new HashMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue; // ended since the ids were listed
-            }
-            long cpu = threads.getThreadCpuTime(info.getThreadId());
-            if (cpu >= 0) {
-                nanos.put(info.getThreadId(), cpu);
-                names.put(info.getThreadId(), info.getThreadName());
+        for (Thread thread : platformThreads()) {
+            long cpu = threads.getThreadCpuTime(thread.threadId());
+            if (cpu >= 0) { // -1: ended since it was listed
+                nanos.put(thread.threadId(), cpu);
+                names.put(thread.threadId(), thread.getName());
             }
         }
         return new Snapshot(nanos, names, processCpuNanos());
+    }
+
+    private static Thread[] platformThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] listed = new Thread[root.activeCount() + 64];
+        int count;
+        while ((count = root.enumerate(listed, true)) == listed.length) {
+            listed = new Thread[listed.length * 2];
+        }
+        return Arrays.copyOf(listed, count);
     }
 
     static long processCpuNanos() {

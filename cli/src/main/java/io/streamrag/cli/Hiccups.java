@@ -1,11 +1,12 @@
 package io.streamrag.cli;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.StringTokenizer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -22,7 +23,7 @@ final class Hiccups implements AutoCloseable {
 
     private static final long SLEEP_NANOS = 1_000_000;
     private static final long LATE_NANOS = 5_000_000;
-    private static final Path PROC_STAT = Path.of("/proc/stat");
+    private static final String PROC_STAT = "/proc/stat";
 
     private final List<Hiccup> seen = new ArrayList<>();
     private final Thread meter;
@@ -49,11 +50,16 @@ final class Hiccups implements AutoCloseable {
         }
     }
 
-    /** The hiccups so far, the largest first. */
-    List<Hiccup> largestFirst() {
+    /** The hiccups so far, in the order they came (sort them only once the measured phase is over). */
+    List<Hiccup> inOrder() {
         synchronized (seen) {
-            return seen.stream().sorted(Comparator.comparingDouble(Hiccup::lateMs).reversed()).toList();
+            return List.copyOf(seen);
         }
+    }
+
+    /** {@code hiccups}, the largest first. */
+    static List<Hiccup> largestFirst(List<Hiccup> hiccups) {
+        return hiccups.stream().sorted(Comparator.comparingDouble(Hiccup::lateMs).reversed()).toList();
     }
 
     /**
@@ -61,12 +67,20 @@ final class Hiccups implements AutoCloseable {
      * the cores) in milliseconds, from Linux's {@code /proc/stat}; -1 where it cannot be read.
      */
     static long stealMillis() {
-        try {
-            for (String line : Files.readAllLines(PROC_STAT)) {
+        // A stream and a tokenizer rather than Files and a regular expression: this runs right before and after a
+        // measured phase, and must not feed the JDK code the measured process shares (NIO reads, regular
+        // expressions) new types, which makes the JIT throw away and recompile that code during the phase.
+        try (FileInputStream in = new FileInputStream(PROC_STAT)) {
+            StringTokenizer lines = new StringTokenizer(new String(in.readAllBytes(), StandardCharsets.US_ASCII), "\n");
+            while (lines.hasMoreTokens()) {
+                String line = lines.nextToken();
                 if (line.startsWith("cpu ")) {
-                    String[] fields = line.trim().split("\\s+");
                     // cpu user nice system idle iowait irq softirq steal ...: clock ticks of 10 ms (USER_HZ 100)
-                    return fields.length > 8 ? Long.parseLong(fields[8]) * 10 : -1;
+                    StringTokenizer fields = new StringTokenizer(line);
+                    for (int i = 0; i < 8 && fields.hasMoreTokens(); i++) {
+                        fields.nextToken();
+                    }
+                    return fields.hasMoreTokens() ? Long.parseLong(fields.nextToken()) * 10 : -1;
                 }
             }
             return -1;

@@ -46,6 +46,7 @@ class BenchQueryCommandTest {
         assertThat(verbose.toString(StandardCharsets.UTF_8))
                 .containsPattern("steady embed +p50 +\\d+ ms")
                 .containsPattern("steady slowest 1% sent at s: [0-9.]+")
+                .containsPattern("steady slow request sent at [0-9.]+ s: embed -?\\d+ .* delivery -?\\d+ intake -?\\d+ other -?\\d+ overhead -?\\d+")
                 .containsPattern("steady hiccups \\d+ over 5 ms")
                 .contains("steady cpu", "broker process");
     }
