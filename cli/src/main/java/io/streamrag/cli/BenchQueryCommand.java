@@ -49,8 +49,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -195,11 +195,10 @@ final class BenchQueryCommand implements Callable<Integer> {
                 double steadyRate = ideal / 2;
                 steadyCount = (int) Math.max(10, steadyRate * steadySeconds);
                 // A first round at the steady rate compiles what the backlog does not exercise (one question per model
-                // call, polls that find one record), so the measured round sees a long-running process.
-                // The warm-up round runs exactly the code of the measured one, its meters included: code that first ran
-                // at the measured round's start (new receiver types at call sites the stream shares, like the JDK's
-                // streams, NIO reads and the fork-join pool) deoptimized compiled code there, and the recompilation
-                // slowed the round's first half second.
+                // call, polls that find one record), so the measured round sees a long-running process. It runs exactly
+                // the measured round's code, its meters included: code first run at the measured round's start fed new
+                // types to call sites the stream shares (the JDK's streams, NIO reads, the fork-join pool), and the JIT
+                // threw away and recompiled what it had compiled there during the round.
                 measuredSteadyRound(run, broker, questions("steady-warm-up", steadyCount), steadyRate);
                 JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
                 List<String> steady = questions("steady", steadyCount);
@@ -453,10 +452,6 @@ final class BenchQueryCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Sends {@code questions} open-loop at {@code rate} per second while reading the answers (so each arrival time is
-     * its own) until all are answered; returns when each was sent (nanoTime).
-     */
     /** What one steady round measured: when each request was sent, and the process's meters around the round. */
     private record SteadyRound(Map<String, Long> sentAt, List<Hiccups.Hiccup> hiccups, long stealMillis, double jitShare,
                                Map<String, long[]> gcBefore, Map<String, long[]> gcAfter, CpuBreakdown.Snapshot cpuBefore,
@@ -484,6 +479,10 @@ final class BenchQueryCommand implements Callable<Integer> {
                 broker.cpuNanos().getAsLong() - brokerCpuBefore);
     }
 
+    /**
+     * Sends {@code questions} open-loop at {@code rate} per second while reading the answers (so each arrival time is
+     * its own) until all are answered; returns when each was sent (nanoTime).
+     */
     private Map<String, Long> steadyRound(Run run, List<String> questions, double rate) throws InterruptedException {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         int expected = run.answered + questions.size();
