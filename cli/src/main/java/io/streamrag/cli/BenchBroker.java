@@ -11,16 +11,18 @@ import java.util.function.LongSupplier;
  * The embedded KRaft broker a benchmark runs against: inside the measured process, or in a JVM of its own on the same
  * machine, as a cluster runs apart from the streams that use it. Its request metrics, purgatories and log appends
  * then make their garbage in their own heap: in the measured one they lengthened every young pause of the stream.
- * {@link #cpuNanos} is its CPU time when it runs apart (0 inside: the process's own CPU counts it then).
+ * {@link #cpuNanos} is its CPU time when it runs apart (0 inside: the process's own CPU counts it then), and
+ * {@link #compilerCpuNanos} that of its JIT compiler threads (-1 inside, or where Linux's {@code /proc} is missing).
  */
-record BenchBroker(String bootstrapServers, LongSupplier cpuNanos, AutoCloseable owner) implements AutoCloseable {
+record BenchBroker(String bootstrapServers, LongSupplier cpuNanos, LongSupplier compilerCpuNanos, AutoCloseable owner)
+        implements AutoCloseable {
 
     /** Environment variable with more options for the broker's JVM, e.g. to log its collections. */
     static final String JAVA_OPTIONS_ENV = "STREAMRAG_BROKER_JAVA_OPTS";
 
     static BenchBroker inProcess() {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
-        return new BenchBroker(broker.bootstrapServers(), () -> 0L, broker);
+        return new BenchBroker(broker.bootstrapServers(), () -> 0L, () -> -1L, broker);
     }
 
     /**
@@ -42,7 +44,7 @@ record BenchBroker(String bootstrapServers, LongSupplier cpuNanos, AutoCloseable
         }
         ChildJvm child = ChildJvm.start("Kafka broker", options, EmbeddedKafkaBroker.class,
                 List.of(), Map.of(), "bootstrap");
-        return new BenchBroker(child.value(), child::cpuNanos, child);
+        return new BenchBroker(child.value(), child::cpuNanos, child::compilerCpuNanos, child);
     }
 
     @Override

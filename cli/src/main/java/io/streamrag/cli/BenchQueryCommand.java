@@ -248,6 +248,11 @@ final class BenchQueryCommand implements Callable<Integer> {
                     if (brokerProcess) {
                         System.err.printf("steady cpu %6.3f ms/request  broker process%n",
                                 round.brokerCpuNanos() / 1e6 / sent);
+                        if (round.brokerCompilerCpuNanos() >= 0) {
+                            // its JIT compiler, which competes for the same cores in bursts
+                            System.err.printf("steady cpu %6.3f ms/request  broker compiler (C1, C2)%n",
+                                    round.brokerCompilerCpuNanos() / 1e6 / sent);
+                        }
                     }
                     gcAfter.forEach((name, after) -> {
                         long[] before = gcBefore.getOrDefault(name, new long[2]);
@@ -455,7 +460,7 @@ final class BenchQueryCommand implements Callable<Integer> {
     /** What one steady round measured: when each request was sent, and the process's meters around the round. */
     private record SteadyRound(Map<String, Long> sentAt, List<Hiccups.Hiccup> hiccups, long stealMillis, double jitShare,
                                Map<String, long[]> gcBefore, Map<String, long[]> gcAfter, CpuBreakdown.Snapshot cpuBefore,
-                               CpuBreakdown.Snapshot cpuAfter, long brokerCpuNanos) {
+                               CpuBreakdown.Snapshot cpuAfter, long brokerCpuNanos, long brokerCompilerCpuNanos) {
     }
 
     /** A steady round in a phase of its own, with every meter the report reads started before it and read after it. */
@@ -465,6 +470,7 @@ final class BenchQueryCommand implements Callable<Integer> {
         Map<String, long[]> gcBefore = collections();
         CpuBreakdown.Snapshot cpuBefore = CpuBreakdown.start();
         long brokerCpuBefore = broker.cpuNanos().getAsLong();
+        long brokerCompilerBefore = broker.compilerCpuNanos().getAsLong();
         JitWarmUp.Meter jit = JitWarmUp.Meter.start();
         long stealBefore = Hiccups.stealMillis();
         Map<String, Long> sentAt;
@@ -475,8 +481,10 @@ final class BenchQueryCommand implements Callable<Integer> {
         }
         long steal = stealBefore < 0 ? -1 : Hiccups.stealMillis() - stealBefore;
         double jitShare = jit.share();
+        long brokerCompilerAfter = broker.compilerCpuNanos().getAsLong();
         return new SteadyRound(sentAt, hiccups, steal, jitShare, gcBefore, collections(), cpuBefore, CpuBreakdown.start(),
-                broker.cpuNanos().getAsLong() - brokerCpuBefore);
+                broker.cpuNanos().getAsLong() - brokerCpuBefore,
+                brokerCompilerBefore < 0 || brokerCompilerAfter < 0 ? -1 : brokerCompilerAfter - brokerCompilerBefore);
     }
 
     /**

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -49,6 +51,10 @@ class BenchQueryCommandTest {
                 .containsPattern("steady slow request sent at [0-9.]+ s: embed -?\\d+ .* delivery -?\\d+ intake -?\\d+ other -?\\d+ overhead -?\\d+")
                 .containsPattern("steady hiccups \\d+ over 5 ms")
                 .contains("steady cpu", "broker process");
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            // Linux: the broker's JIT compiler threads, read from /proc
+            assertThat(verbose.toString(StandardCharsets.UTF_8)).containsPattern("steady cpu +[0-9.]+ ms/request  broker compiler \\(C1, C2\\)");
+        }
     }
 
     @Test
