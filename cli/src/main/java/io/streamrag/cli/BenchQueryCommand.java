@@ -153,6 +153,7 @@ final class BenchQueryCommand implements Callable<Integer> {
             double embedCpuMs = (CpuBreakdown.processCpuNanos() - cpu0) / 1e6 / backlog.size();
             // the stream's CPU: this process's and, when it runs apart, the broker's (never the stub's)
             LongSupplier streamCpuNanos = () -> CpuBreakdown.processCpuNanos() + broker.cpuNanos().getAsLong();
+            LongSupplier childCompilers = childCompilers(broker, stub);
             double ideal = Math.min(inFlight / (llmLatencyMs / 1000.0), embedRps);
 
             // Phase 1 and 2: the production stage.
@@ -176,15 +177,15 @@ final class BenchQueryCommand implements Callable<Integer> {
                     run.newPhase();
                     run.produce(questions, null);
                     run.awaitAnswers(run.answered + questions.size(), Duration.ofSeconds(60 + warmupRequests));
-                }, Duration.ofSeconds(warmupMaxSeconds));
+                }, Duration.ofSeconds(warmupMaxSeconds), childCompilers);
                 warmed = run.answered;
                 warmupSeconds = warm.seconds();
                 // the compiler works off what the last round queued before the measured phases, as between rounds
-                JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
+                JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30), childCompilers);
                 run.newPhase();
                 long cpuBacklog = streamCpuNanos.getAsLong();
                 long allocatedBacklog = allocatedBytes();
-                JitWarmUp.Meter jit = JitWarmUp.Meter.start();
+                JitWarmUp.Meter jit = JitWarmUp.Meter.start(childCompilers);
                 run.produce(backlog, null);
                 run.awaitAnswers(warmed + backlog.size(), Duration.ofSeconds(60 + requests));
                 throughput = run.rate();
@@ -199,10 +200,10 @@ final class BenchQueryCommand implements Callable<Integer> {
                 // the measured round's code, its meters included: code first run at the measured round's start fed new
                 // types to call sites the stream shares (the JDK's streams, NIO reads, the fork-join pool), and the JIT
                 // threw away and recompiled what it had compiled there during the round.
-                measuredSteadyRound(run, broker, questions("steady-warm-up", steadyCount), steadyRate);
-                JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30));
+                measuredSteadyRound(run, broker, stub, questions("steady-warm-up", steadyCount), steadyRate);
+                JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30), childCompilers);
                 List<String> steady = questions("steady", steadyCount);
-                SteadyRound round = measuredSteadyRound(run, broker, steady, steadyRate);
+                SteadyRound round = measuredSteadyRound(run, broker, stub, steady, steadyRate);
                 Map<String, Long> sentAt = round.sentAt();
                 List<Hiccups.Hiccup> hiccups = Hiccups.largestFirst(round.hiccups());
                 long steal = round.stealMillis();
@@ -248,11 +249,15 @@ final class BenchQueryCommand implements Callable<Integer> {
                     if (brokerProcess) {
                         System.err.printf("steady cpu %6.3f ms/request  broker process%n",
                                 round.brokerCpuNanos() / 1e6 / sent);
-                        if (round.brokerCompilerCpuNanos() >= 0) {
-                            // its JIT compiler, which competes for the same cores in bursts
-                            System.err.printf("steady cpu %6.3f ms/request  broker compiler (C1, C2)%n",
-                                    round.brokerCompilerCpuNanos() / 1e6 / sent);
-                        }
+                    }
+                    // the JIT compilers of the processes apart, which compete for the same cores in bursts
+                    if (round.brokerCompilerCpuNanos() >= 0) {
+                        System.err.printf("steady cpu %6.3f ms/request  broker compiler (C1, C2)%n",
+                                round.brokerCompilerCpuNanos() / 1e6 / sent);
+                    }
+                    if (round.stubCompilerCpuNanos() >= 0) {
+                        System.err.printf("steady cpu %6.3f ms/request  stub compiler (C1, C2)%n",
+                                round.stubCompilerCpuNanos() / 1e6 / sent);
                     }
                     gcAfter.forEach((name, after) -> {
                         long[] before = gcBefore.getOrDefault(name, new long[2]);
@@ -460,18 +465,20 @@ final class BenchQueryCommand implements Callable<Integer> {
     /** What one steady round measured: when each request was sent, and the process's meters around the round. */
     private record SteadyRound(Map<String, Long> sentAt, List<Hiccups.Hiccup> hiccups, long stealMillis, double jitShare,
                                Map<String, long[]> gcBefore, Map<String, long[]> gcAfter, CpuBreakdown.Snapshot cpuBefore,
-                               CpuBreakdown.Snapshot cpuAfter, long brokerCpuNanos, long brokerCompilerCpuNanos) {
+                               CpuBreakdown.Snapshot cpuAfter, long brokerCpuNanos, long brokerCompilerCpuNanos,
+                               long stubCompilerCpuNanos) {
     }
 
     /** A steady round in a phase of its own, with every meter the report reads started before it and read after it. */
-    private SteadyRound measuredSteadyRound(Run run, BenchBroker broker, List<String> questions, double rate)
+    private SteadyRound measuredSteadyRound(Run run, BenchBroker broker, StubLlm stub, List<String> questions, double rate)
             throws InterruptedException {
         run.newPhase();
         Map<String, long[]> gcBefore = collections();
         CpuBreakdown.Snapshot cpuBefore = CpuBreakdown.start();
         long brokerCpuBefore = broker.cpuNanos().getAsLong();
         long brokerCompilerBefore = broker.compilerCpuNanos().getAsLong();
-        JitWarmUp.Meter jit = JitWarmUp.Meter.start();
+        long stubCompilerBefore = stub.compilerCpuNanos().getAsLong();
+        JitWarmUp.Meter jit = JitWarmUp.Meter.start(childCompilers(broker, stub));
         long stealBefore = Hiccups.stealMillis();
         Map<String, Long> sentAt;
         List<Hiccups.Hiccup> hiccups;
@@ -482,9 +489,27 @@ final class BenchQueryCommand implements Callable<Integer> {
         long steal = stealBefore < 0 ? -1 : Hiccups.stealMillis() - stealBefore;
         double jitShare = jit.share();
         long brokerCompilerAfter = broker.compilerCpuNanos().getAsLong();
+        long stubCompilerAfter = stub.compilerCpuNanos().getAsLong();
         return new SteadyRound(sentAt, hiccups, steal, jitShare, gcBefore, collections(), cpuBefore, CpuBreakdown.start(),
-                broker.cpuNanos().getAsLong() - brokerCpuBefore,
-                brokerCompilerBefore < 0 || brokerCompilerAfter < 0 ? -1 : brokerCompilerAfter - brokerCompilerBefore);
+                broker.cpuNanos().getAsLong() - brokerCpuBefore, spent(brokerCompilerBefore, brokerCompilerAfter),
+                spent(stubCompilerBefore, stubCompilerAfter));
+    }
+
+    /**
+     * CPU time (ns) of the JIT compiler threads of the broker and the stub where they run apart, -1 where neither is
+     * known: they compile on the same cores as the stream, in bursts, so the warm-up waits for them too.
+     */
+    private static LongSupplier childCompilers(BenchBroker broker, StubLlm stub) {
+        return () -> {
+            long brokers = broker.compilerCpuNanos().getAsLong();
+            long stubs = stub.compilerCpuNanos().getAsLong();
+            return brokers < 0 && stubs < 0 ? -1 : Math.max(brokers, 0) + Math.max(stubs, 0);
+        };
+    }
+
+    /** {@code after - before}, or -1 when either reading is unknown. */
+    private static long spent(long before, long after) {
+        return before < 0 || after < 0 ? -1 : after - before;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.streamrag.cli;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Warm-up for benchmarks that run a lot of Java (the broker, Kafka Streams, Lucene, HTTP): the JIT compiler keeps
@@ -21,35 +22,48 @@ final class JitWarmUp {
     private JitWarmUp() {
     }
 
+    /** No other JVM's compiler to count. */
+    static final LongSupplier NO_OTHER_COMPILERS = () -> -1;
+
     /**
      * Runs {@code round} (given its index) until a round is settled or {@code max} has passed; at least one round.
      * Between rounds the process idles while the compiler works through what the round queued: under a full load
      * the compiler threads get only their share of the cores, and their queue would drain over minutes.
+     * {@code otherCompilers} is the CPU time (ns) of the compiler threads of the other JVMs on the machine that the
+     * measured work drives (a broker in a process of its own), negative when unknown: they compile on the same cores.
      */
-    static Result untilSettled(java.util.function.IntConsumer round, Duration max) {
+    static Result untilSettled(java.util.function.IntConsumer round, Duration max, LongSupplier otherCompilers) {
         long start = System.nanoTime();
         long end = start + max.toNanos();
         for (int i = 0; ; i++) {
-            Meter meter = Meter.start();
+            Meter meter = Meter.start(otherCompilers);
             round.accept(i);
             double share = meter.share();
             if (share < SETTLED_SHARE || System.nanoTime() > end) {
                 return new Result(i + 1, (System.nanoTime() - start) / 1e9, share);
             }
-            idleWhileCompiling(end);
+            idleWhileCompiling(end, otherCompilers);
         }
     }
 
-    /** Waits while the compiler is busy (more than a tenth of a core over a quarter second), at most {@code max}. */
-    static void idleWhileCompiling(Duration max) {
-        idleWhileCompiling(System.nanoTime() + max.toNanos());
+    static Result untilSettled(java.util.function.IntConsumer round, Duration max) {
+        return untilSettled(round, max, NO_OTHER_COMPILERS);
     }
 
-    /** Waits while the compiler is busy (more than a tenth of a core over a quarter second), at most until {@code end}. */
-    private static void idleWhileCompiling(long end) {
+    /** Waits while the compilers are busy (more than a tenth of a core over a quarter second), at most {@code max}. */
+    static void idleWhileCompiling(Duration max, LongSupplier otherCompilers) {
+        idleWhileCompiling(System.nanoTime() + max.toNanos(), otherCompilers);
+    }
+
+    static void idleWhileCompiling(Duration max) {
+        idleWhileCompiling(max, NO_OTHER_COMPILERS);
+    }
+
+    /** Waits while the compilers are busy (more than a tenth of a core over a quarter second), at most until {@code end}. */
+    private static void idleWhileCompiling(long end, LongSupplier otherCompilers) {
         try {
             while (System.nanoTime() < end) {
-                Meter meter = Meter.start();
+                Meter meter = Meter.start(otherCompilers);
                 Thread.sleep(250);
                 if (meter.share() * Runtime.getRuntime().availableProcessors() < 0.1) {
                     return;
@@ -60,15 +74,24 @@ final class JitWarmUp {
         }
     }
 
-    /** The compiler's share of the cores from {@link #start()} to {@link #share()}. */
-    record Meter(long compileMillis, long nanos) {
+    /**
+     * The compilers' share of the cores from {@link #start} to {@link #share()}: this JVM's compile time plus the
+     * compiler CPU of {@code others} (when known).
+     */
+    record Meter(long compileMillis, long otherNanos, long nanos, LongSupplier others) {
         static Meter start() {
-            return new Meter(compilationMillis(), System.nanoTime());
+            return start(NO_OTHER_COMPILERS);
+        }
+
+        static Meter start(LongSupplier others) {
+            return new Meter(compilationMillis(), others.getAsLong(), System.nanoTime(), others);
         }
 
         double share() {
             double wallMillis = (System.nanoTime() - nanos) / 1e6;
-            return (compilationMillis() - compileMillis) / (wallMillis * Runtime.getRuntime().availableProcessors());
+            long othersNow = others.getAsLong();
+            double otherMillis = otherNanos < 0 || othersNow < 0 ? 0 : (othersNow - otherNanos) / 1e6;
+            return (compilationMillis() - compileMillis + otherMillis) / (wallMillis * Runtime.getRuntime().availableProcessors());
         }
     }
 

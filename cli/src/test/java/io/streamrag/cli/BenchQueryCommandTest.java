@@ -52,8 +52,10 @@ class BenchQueryCommandTest {
                 .containsPattern("steady hiccups \\d+ over 5 ms")
                 .contains("steady cpu", "broker process");
         if (Files.isDirectory(Path.of("/proc/self/task"))) {
-            // Linux: the broker's JIT compiler threads, read from /proc
-            assertThat(verbose.toString(StandardCharsets.UTF_8)).containsPattern("steady cpu +[0-9.]+ ms/request  broker compiler \\(C1, C2\\)");
+            // Linux: the JIT compiler threads of the broker and the stub, read from /proc
+            assertThat(verbose.toString(StandardCharsets.UTF_8))
+                    .containsPattern("steady cpu +[0-9.]+ ms/request  broker compiler \\(C1, C2\\)")
+                    .containsPattern("steady cpu +[0-9.]+ ms/request  stub compiler \\(C1, C2\\)");
         }
     }
 
