@@ -2,7 +2,6 @@ package io.streamrag.cli;
 
 import java.io.BufferedReader;
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -114,9 +113,9 @@ final class ChildJvm implements AutoCloseable {
         long ticks = 0;
         for (String thread : threads) {
             try {
-                String name = read(new File(tasks, thread + "/comm"));
+                String name = CpuBreakdown.readProcFile(new File(tasks, thread + "/comm"));
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    String stat = read(new File(tasks, thread + "/stat"));
+                    String stat = CpuBreakdown.readProcFile(new File(tasks, thread + "/stat"));
                     // after "pid (comm) ": state is field 3, utime field 14 and stime field 15
                     StringTokenizer fields = new StringTokenizer(stat.substring(stat.lastIndexOf(')') + 2));
                     for (int field = 3; field < 14; field++) {
@@ -129,12 +128,6 @@ final class ChildJvm implements AutoCloseable {
             }
         }
         return ticks * 10_000_000L; // clock ticks of 10 ms (USER_HZ 100)
-    }
-
-    private static String read(File file) throws IOException {
-        try (FileInputStream in = new FileInputStream(file)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
     }
 
     @Override

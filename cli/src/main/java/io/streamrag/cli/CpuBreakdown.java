@@ -1,6 +1,10 @@
 package io.streamrag.cli;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -76,6 +80,16 @@ final class CpuBreakdown {
             listed = new Thread[listed.length * 2];
         }
         return Arrays.copyOf(listed, count);
+    }
+
+    /**
+     * A Linux {@code /proc} file as text, read with java.io: the meters read these right before and after a measured
+     * phase, where NIO would feed the JDK code the measured process shares new types (see {@link #start}).
+     */
+    static String readProcFile(File file) throws IOException {
+        try (FileInputStream in = new FileInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     static long processCpuNanos() {

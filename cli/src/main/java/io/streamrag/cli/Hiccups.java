@@ -1,8 +1,7 @@
 package io.streamrag.cli;
 
-import java.io.FileInputStream;
+import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,7 +22,7 @@ final class Hiccups implements AutoCloseable {
 
     private static final long SLEEP_NANOS = 1_000_000;
     private static final long LATE_NANOS = 5_000_000;
-    private static final String PROC_STAT = "/proc/stat";
+    private static final File PROC_STAT = new File("/proc/stat");
 
     private final List<Hiccup> seen = new ArrayList<>();
     private final Thread meter;
@@ -67,11 +66,11 @@ final class Hiccups implements AutoCloseable {
      * the cores) in milliseconds, from Linux's {@code /proc/stat}; -1 where it cannot be read.
      */
     static long stealMillis() {
-        // A stream and a tokenizer rather than Files and a regular expression: this runs right before and after a
-        // measured phase, and must not feed the JDK code the measured process shares (NIO reads, regular
-        // expressions) new types, which makes the JIT throw away and recompile that code during the phase.
-        try (FileInputStream in = new FileInputStream(PROC_STAT)) {
-            StringTokenizer lines = new StringTokenizer(new String(in.readAllBytes(), StandardCharsets.US_ASCII), "\n");
+        // java.io and a tokenizer rather than NIO and a regular expression: this runs right before and after a
+        // measured phase, and must not feed the JDK code the measured process shares new types, which makes the JIT
+        // throw away and recompile that code during the phase.
+        try {
+            StringTokenizer lines = new StringTokenizer(CpuBreakdown.readProcFile(PROC_STAT), "\n");
             while (lines.hasMoreTokens()) {
                 String line = lines.nextToken();
                 if (line.startsWith("cpu ")) {
