@@ -30,7 +30,8 @@ final class JitWarmUp {
      * Between rounds the process idles while the compiler works through what the round queued: under a full load
      * the compiler threads get only their share of the cores, and their queue would drain over minutes.
      * {@code otherCompilers} is the CPU time (ns) of the compiler threads of the other JVMs on the machine that the
-     * measured work drives (a broker in a process of its own), negative when unknown: they compile on the same cores.
+     * measured work drives (a broker or an LLM stub in a process of its own), negative when unknown: they compile on
+     * the same cores.
      */
     static Result untilSettled(java.util.function.IntConsumer round, Duration max, LongSupplier otherCompilers) {
         long start = System.nanoTime();
