@@ -2,7 +2,6 @@ package io.streamrag.cli;
 
 import io.streamrag.kafka.embedded.EmbeddedKafkaBroker;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -26,22 +25,14 @@ record BenchBroker(String bootstrapServers, LongSupplier cpuNanos, LongSupplier 
     }
 
     /**
-     * A broker in a child JVM. Its heap is 1 GB (the log cleaner alone reserves 128 MB), its young generation 64 MB and
-     * its collector G1 with one thread. Kafka's request-latency histograms keep their samples for minutes, each in a
-     * small skip-list node: with G1's defaults every young collection copied 10-20 MB of such nodes between survivor
-     * spaces, slowly (0.1-0.3 MB a millisecond), for 40-160 ms every 30-60 s on both cores, and the stream, on the same
-     * two cores, stopped with it. Now what survives a collection goes straight to the old generation and a collection
-     * comes every ~3 s: 13-23 ms each, on one core. Kafka's start script's 20 ms pause goal gave ~20 ms every ~2.4 s on
-     * both cores; ZGC took 20% more of the broker's CPU.
+     * A broker in a child JVM with a fixed 2 GB heap under ZGC. Kafka's request-latency histograms keep their samples
+     * for minutes, each in a small skip-list node, so a young collection has hundreds of thousands of small survivors to
+     * copy: under G1 the broker stopped for 13-23 ms every ~3 s (40-160 ms every 30-60 s with G1's defaults), and the
+     * stream's commits, produces and fetches waited for it. ZGC copies them concurrently on one thread, with pauses
+     * under a millisecond, for no more of the broker's CPU (bench query: 2.0-2.5 ms a request, as under G1).
      */
     static BenchBroker childProcess() {
-        List<String> options = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-Xmn64m", "-XX:MaxTenuringThreshold=0",
-                "-XX:ParallelGCThreads=1", "-XX:ConcGCThreads=1"));
-        // last, so that they win: the broker JVM's own settings for an experiment
-        String extra = System.getenv().getOrDefault(JAVA_OPTIONS_ENV, "").strip();
-        if (!extra.isEmpty()) {
-            options.addAll(List.of(extra.split("\\s+")));
-        }
+        List<String> options = ChildJvm.optionsWithOverrides(List.of("-XX:+UseZGC", "-Xms2g", "-Xmx2g"), JAVA_OPTIONS_ENV);
         ChildJvm child = ChildJvm.start("Kafka broker", options, EmbeddedKafkaBroker.class,
                 List.of(), Map.of(), "bootstrap");
         return new BenchBroker(child.value(), child::cpuNanos, child::compilerCpuNanos, child);

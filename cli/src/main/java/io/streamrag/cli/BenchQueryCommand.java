@@ -81,8 +81,9 @@ final class BenchQueryCommand implements Callable<Integer> {
     @Option(names = "--in-flight", description = "query.max.in.flight (default: ${DEFAULT-VALUE}).")
     int inFlight = 256;
 
-    @Option(names = "--steady-seconds", description = "Duration of the steady phase (default: ${DEFAULT-VALUE}).")
-    int steadySeconds = 15;
+    @Option(names = "--steady-seconds", description = "Duration of the measured steady round (default: ${DEFAULT-VALUE}): "
+            + "long enough to span several collection cycles of each of the three JVMs.")
+    int steadySeconds = 60;
 
     @Option(names = "--checks", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the answer checks (groundedness) as the production stream does (default: ${DEFAULT-VALUE}); "
@@ -112,6 +113,8 @@ final class BenchQueryCommand implements Callable<Integer> {
 
     /** Texts per model call when the model's own rate is measured. */
     private static final int BATCH = 64;
+    /** Longest unmeasured round at the steady rate before the measured one. */
+    private static final int STEADY_WARM_UP_SECONDS = 15;
 
     private static final List<String> TOPICS = List.of(
             "paid vacation days", "meal reimbursement on business trips", "remote work rules", "parking fees",
@@ -200,7 +203,8 @@ final class BenchQueryCommand implements Callable<Integer> {
                 // the measured round's code, its meters included: code first run at the measured round's start fed new
                 // types to call sites the stream shares (the JDK's streams, NIO reads, the fork-join pool), and the JIT
                 // threw away and recompiled what it had compiled there during the round.
-                measuredSteadyRound(run, broker, stub, questions("steady-warm-up", steadyCount), steadyRate);
+                int warmUpCount = (int) Math.min(steadyCount, Math.max(10, steadyRate * STEADY_WARM_UP_SECONDS));
+                measuredSteadyRound(run, broker, stub, questions("steady-warm-up", warmUpCount), steadyRate);
                 JitWarmUp.idleWhileCompiling(Duration.ofSeconds(30), childCompilers);
                 List<String> steady = questions("steady", steadyCount);
                 SteadyRound round = measuredSteadyRound(run, broker, stub, steady, steadyRate);

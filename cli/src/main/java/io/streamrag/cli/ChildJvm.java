@@ -34,6 +34,19 @@ final class ChildJvm implements AutoCloseable {
         this.value = value;
     }
 
+    /**
+     * {@code options} followed by those in the environment variable {@code env} (split at white space): last, so that
+     * they win, for an experiment with a child's own settings.
+     */
+    static List<String> optionsWithOverrides(List<String> options, String env) {
+        List<String> all = new ArrayList<>(options);
+        String extra = System.getenv().getOrDefault(env, "").strip();
+        if (!extra.isEmpty()) {
+            all.addAll(List.of(extra.split("\\s+")));
+        }
+        return all;
+    }
+
     /** Starts {@code mainClass} with {@code jvmOptions} and waits for its line {@code key=VALUE}. */
     static ChildJvm start(String what, List<String> jvmOptions, Class<?> mainClass, List<String> args,
                           Map<String, String> environment, String key) {

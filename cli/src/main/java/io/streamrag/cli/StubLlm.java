@@ -16,19 +16,22 @@ import java.util.function.LongSupplier;
  */
 record StubLlm(URI baseUrl, String apiKey, LongSupplier compilerCpuNanos, AutoCloseable owner) implements AutoCloseable {
 
+    /** Environment variable with more options for the stub's JVM, e.g. to log its collections. */
+    static final String JAVA_OPTIONS_ENV = "STREAMRAG_STUB_JAVA_OPTS";
+
     static StubLlm inProcess(String apiKey, Duration latency) {
         MistralWireStub stub = MistralWireStub.start(apiKey, latency);
         return new StubLlm(stub.baseUrl(), apiKey, () -> -1L, stub);
     }
 
     /**
-     * A stub in a child JVM: a small heap and the serial collector, whose one thread never takes both cores from the
-     * stream. Its young pauses (3-17 ms every 4-5 s under bench query's load) delay the responses it holds. A larger
-     * young generation made them rarer but longer: 41 ms for 17 MB of survivors copied, 30-117 ms when they were
-     * promoted at once.
+     * A stub in a child JVM with a 1 GB heap under ZGC: its collector runs beside it on one thread instead of stopping
+     * it, so the responses it holds leave on time (under the serial collector its young pauses, 3-25 ms every 4-5 s,
+     * delayed them and counted as the stream's overhead).
      */
     static StubLlm childProcess(String apiKey, Duration latency) {
-        ChildJvm child = ChildJvm.start("Mistral stub", List.of("-Xmx256m", "-XX:+UseSerialGC"), MistralWireStub.class,
+        ChildJvm child = ChildJvm.start("Mistral stub",
+                ChildJvm.optionsWithOverrides(List.of("-XX:+UseZGC", "-Xms1g", "-Xmx1g"), JAVA_OPTIONS_ENV), MistralWireStub.class,
                 List.of("--latency-ms", Long.toString(latency.toMillis())), Map.of(MistralWireStub.API_KEY_ENV, apiKey), "port");
         return new StubLlm(URI.create("http://127.0.0.1:" + Integer.parseInt(child.value()) + "/v1"), apiKey,
                 child::compilerCpuNanos, child);

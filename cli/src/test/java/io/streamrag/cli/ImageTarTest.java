@@ -61,7 +61,8 @@ class ImageTarTest {
         assertThat(manifest.path("RepoTags").toString()).contains(imageName(stream));
         List<String> entrypoint = strings(config.path("Entrypoint"));
         assertThat(entrypoint.getFirst()).isEqualTo("/opt/java/bin/java");
-        assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "jdk.incubator.vector", "-XX:ReservedCodeCacheSize=512m");
+        assertThat(entrypoint).contains("--enable-native-access=ALL-UNNAMED", "jdk.incubator.vector", "-XX:ReservedCodeCacheSize=512m",
+                "-XX:+UseZGC");
         assertThat(entrypoint.getLast()).isEqualTo(StreamRag.class.getName());
         assertThat(strings(config.path("Cmd"))).containsExactly("run", stream);
         assertThat(config.path("User").asText()).isEqualTo("10001:10001");
