@@ -30,8 +30,8 @@ record StubLlm(URI baseUrl, String apiKey, LongSupplier compilerCpuNanos, AutoCl
      * delayed them and counted as the stream's overhead).
      */
     static StubLlm childProcess(String apiKey, Duration latency) {
-        ChildJvm child = ChildJvm.start("Mistral stub",
-                ChildJvm.optionsWithOverrides(List.of("-XX:+UseZGC", "-Xms1g", "-Xmx1g"), JAVA_OPTIONS_ENV), MistralWireStub.class,
+        List<String> options = ChildJvm.optionsWithOverrides(List.of("-XX:+UseZGC", "-Xms1g", "-Xmx1g"), JAVA_OPTIONS_ENV);
+        ChildJvm child = ChildJvm.start("Mistral stub", options, MistralWireStub.class,
                 List.of("--latency-ms", Long.toString(latency.toMillis())), Map.of(MistralWireStub.API_KEY_ENV, apiKey), "port");
         return new StubLlm(URI.create("http://127.0.0.1:" + Integer.parseInt(child.value()) + "/v1"), apiKey,
                 child::compilerCpuNanos, child);
